@@ -1,0 +1,191 @@
+//! The permit office's API (SICANTIK): counts, permit types and permit lists.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use loket_core::ErrorCategory;
+
+use crate::error::{FailureKind, RemoteError};
+use crate::http::{ConnectionClient, RemoteRequest};
+use crate::records::{self, parse_records, Record};
+
+/// The permit office's totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PermitCounts {
+    pub total: i64,
+    pub issued: i64,
+    pub in_process: i64,
+}
+
+/// A permit type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermitType {
+    pub remote_id: String,
+    pub name: String,
+    pub code: Option<String>,
+}
+
+/// A permit from a list endpoint (issued or in process).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedPermit {
+    pub registration_id: String,
+    pub applicant: String,
+    pub permit_type: String,
+    pub permit_number: Option<String>,
+    pub received: Option<NaiveDate>,
+    pub remote_status: Option<String>,
+}
+
+/// Which permit list to page through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PermitList {
+    Issued,
+    InProcess,
+}
+
+impl PermitList {
+    fn endpoint(self) -> &'static str {
+        match self {
+            Self::Issued => "listpermohonanterbit",
+            Self::InProcess => "listpermohonanproses",
+        }
+    }
+}
+
+/// A page whose records could not all be read: the good ones, and why the others failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Records in the reply, readable or not: paging stops when this falls short of the limit.
+    pub raw_count: usize,
+    pub rejected: Vec<String>,
+}
+
+/// Client of one permit office.
+#[derive(Debug, Clone)]
+pub struct SicantikClient {
+    http: Arc<ConnectionClient>,
+}
+
+impl SicantikClient {
+    /// Wraps the connection's HTTP client.
+    pub fn new(http: Arc<ConnectionClient>) -> Self {
+        Self { http }
+    }
+
+    async fn records(&self, request: RemoteRequest, what: &str) -> Result<Vec<Record>, RemoteError> {
+        let request = request.header("Accept", "application/json");
+        let response = self.http.send(request).await?;
+        parse_records(&response.body).map_err(|e| RemoteError::malformed(what, e))
+    }
+
+    /// Totals (`jumlahPerizinan`).
+    pub async fn counts(&self) -> Result<PermitCounts, RemoteError> {
+        let records = self
+            .records(RemoteRequest::get("jumlahPerizinan"), "the permit count")
+            .await?;
+        let r = records.first().ok_or_else(|| RemoteError::malformed("the permit count", "no record"))?;
+        let total = records::number(r, "total");
+        let issued = records::number(r, "terbit");
+        let in_process = records::number(r, "proses");
+        match (total, issued, in_process) {
+            (Some(total), issued, in_process) => Ok(PermitCounts {
+                total,
+                issued: issued.unwrap_or(0),
+                in_process: in_process.unwrap_or(0),
+            }),
+            _ => Err(RemoteError::new(
+                FailureKind::Malformed,
+                ErrorCategory::Validation,
+                "This address answered, but not like a SICANTIK permit API (no permit totals).",
+            )),
+        }
+    }
+
+    /// Permit types (`jenisperizinanlist`); unreadable entries are reported, not fatal.
+    pub async fn permit_types(&self) -> Result<Page<PermitType>, RemoteError> {
+        let records = self
+            .records(RemoteRequest::get("jenisperizinanlist"), "the permit type list")
+            .await?;
+        let mut page = Page { raw_count: records.len(), items: Vec::new(), rejected: Vec::new() };
+        for r in records {
+            match (records::text(&r, "id"), records::text(&r, "n_perizinan")) {
+                (Some(remote_id), Some(name)) => page.items.push(PermitType {
+                    remote_id,
+                    name: normalize_type_name(&name),
+                    code: records::text(&r, "c_perizinan"),
+                }),
+                _ => page.rejected.push(format!("permit type without id or name: {r:?}")),
+            }
+        }
+        Ok(page)
+    }
+
+    /// One page of a permit list.
+    pub async fn permits(
+        &self,
+        list: PermitList,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Page<ListedPermit>, RemoteError> {
+        let request = RemoteRequest::get(list.endpoint())
+            .query("limit", limit)
+            .query("offset", offset);
+        let records = self.records(request, "the permit list").await?;
+        let mut page = Page { raw_count: records.len(), items: Vec::new(), rejected: Vec::new() };
+        for r in records {
+            match listed_permit(&r) {
+                Some(p) => page.items.push(p),
+                None => page
+                    .rejected
+                    .push(format!("permit without registration id or applicant: {r:?}")),
+            }
+        }
+        Ok(page)
+    }
+}
+
+fn listed_permit(r: &Record) -> Option<ListedPermit> {
+    Some(ListedPermit {
+        registration_id: records::text(r, "pendaftaran_id")?,
+        applicant: collapse_spaces(&records::text(r, "n_pemohon")?),
+        permit_type: normalize_type_name(&records::text(r, "n_perizinan").unwrap_or_default()),
+        permit_number: records::text(r, "no_surat"),
+        received: records::date(r, "d_terima_berkas"),
+        remote_status: records::text(r, "status"),
+    })
+}
+
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Permit type names differ in spacing and case between endpoints: compare them normalised.
+pub fn normalize_type_name(name: &str) -> String {
+    collapse_spaces(name).to_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_are_normalised() {
+        assert_eq!(
+            normalize_type_name(" izin  praktek\tDokter "),
+            "IZIN PRAKTEK DOKTER"
+        );
+    }
+
+    #[test]
+    fn a_listed_permit_needs_id_and_applicant() {
+        let mut r = Record::new();
+        r.insert("pendaftaran_id".into(), "0142307703072025".into());
+        assert_eq!(listed_permit(&r), None);
+        r.insert("n_pemohon".into(), "Budi  Santoso".into());
+        r.insert("d_terima_berkas".into(), "0000-00-00".into());
+        let p = listed_permit(&r);
+        assert_eq!(p.as_ref().map(|p| p.applicant.as_str()), Some("Budi Santoso"));
+        assert_eq!(p.and_then(|p| p.received), None);
+    }
+}

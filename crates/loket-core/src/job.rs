@@ -1,0 +1,71 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::connection::ConnectionKind;
+use crate::run::SyncRun;
+use crate::schedule::Schedule;
+
+/// The jobs Loket knows how to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// Pull permit types from a permit office.
+    PermitTypes,
+    /// Pull issued and in-process permits from a permit office.
+    NewPermits,
+    /// Delete integration-log rows past their retention.
+    LogCleanup,
+}
+
+impl JobKind {
+    /// Every job, in menu order.
+    pub const ALL: [JobKind; 3] = [Self::PermitTypes, Self::NewPermits, Self::LogCleanup];
+
+    /// The stable name stored in SQLite.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PermitTypes => "permit_types",
+            Self::NewPermits => "new_permits",
+            Self::LogCleanup => "log_cleanup",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kind of connection the job runs against; `None` for local jobs.
+    pub fn connection_kind(self) -> Option<ConnectionKind> {
+        match self {
+            Self::PermitTypes | Self::NewPermits => Some(ConnectionKind::Sicantik),
+            Self::LogCleanup => None,
+        }
+    }
+
+    /// The schedule a new installation starts with (SPEC §3).
+    pub fn default_schedule(self) -> Schedule {
+        match self {
+            Self::PermitTypes => Schedule::Daily { at: "01:00".into() },
+            Self::NewPermits => Schedule::Every { minutes: 15 },
+            Self::LogCleanup => Schedule::Daily { at: "03:30".into() },
+        }
+    }
+}
+
+/// A job as the Sync screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct JobInfo {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: JobKind,
+    #[ts(type = "number | null")]
+    pub connection_id: Option<i64>,
+    pub connection_name: Option<String>,
+    pub schedule: Schedule,
+    pub enabled: bool,
+    pub running: bool,
+    pub last_run: Option<SyncRun>,
+    pub next_due_at: Option<DateTime<Utc>>,
+}

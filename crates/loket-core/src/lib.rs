@@ -1,0 +1,25 @@
+//! Loket's domain: types and rules shared by every other crate, free of I/O.
+
+pub mod api_error;
+pub mod connection;
+pub mod error_category;
+pub mod job;
+pub mod log;
+pub mod progress;
+pub mod redact;
+pub mod run;
+pub mod schedule;
+pub mod settings;
+
+pub use api_error::{ApiError, ApiErrorCode, FieldError};
+pub use connection::{
+    Connection, ConnectionInput, ConnectionKind, ConnectionStats, Environment, OdooProtocol,
+    TestOutcome, TestStep,
+};
+pub use error_category::ErrorCategory;
+pub use job::{JobInfo, JobKind};
+pub use log::{LogEntry, LogFilter};
+pub use progress::{Progress, ProgressMeter};
+pub use run::{RunCounts, RunStatus, SyncRun};
+pub use schedule::Schedule;
+pub use settings::{Language, Settings, Theme};

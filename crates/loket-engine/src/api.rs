@@ -1,0 +1,167 @@
+//! The command surface shared by the desktop shell (Tauri `invoke`), the browser bridge
+//! (`POST /api`) and tests: one list of commands, from which the TypeScript bindings are made.
+
+use loket_core::{
+    ApiError, ApiErrorCode, Connection, ConnectionInput, JobInfo, JobKind, LogEntry, LogFilter,
+    Schedule, Settings, SyncRun, TestOutcome,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::events::EngineEvent;
+use crate::info::AppInfo;
+use crate::{Engine, EngineError};
+
+/// Which runs to list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct RunFilter {
+    #[ts(type = "number | null")]
+    pub connection_id: Option<i64>,
+    pub job: Option<JobKind>,
+    pub limit: Option<u32>,
+}
+
+/// A plain message for an error (for run records and logs).
+pub fn user_message(e: EngineError) -> String {
+    let api: ApiError = e.into();
+    match api.details {
+        Some(d) if api.code == ApiErrorCode::Remote => format!("{} {}", api.message, d),
+        _ => api.message,
+    }
+}
+
+/// TypeScript name of a Rust type, with 64-bit integers as `number` (ids fit in 2^53).
+fn ts_name<T: TS>() -> String {
+    T::name().replace("bigint", "number")
+}
+
+macro_rules! commands {
+    ($( $(#[doc = $doc:literal])* $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty = $handler:expr; )*) => {
+        /// One call of the command surface: `{"cmd": "...", "args": {...}}`.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Deserialize)]
+        #[serde(tag = "cmd", content = "args")]
+        pub enum Request {
+            $( $(#[doc = $doc])* $name { $($arg: $ty),* }, )*
+        }
+
+        impl Request {
+            /// The command's name.
+            pub fn name(&self) -> &'static str {
+                match self { $( Request::$name { .. } => stringify!($name), )* }
+            }
+        }
+
+        /// Runs one command and returns its result as JSON.
+        pub async fn dispatch(engine: &Engine, request: Request) -> Result<serde_json::Value, ApiError> {
+            match request {
+                $( Request::$name { $($arg),* } => {
+                    let result: Result<$ret, EngineError> = ($handler)(engine.clone(), $($arg),*).await;
+                    let value = result.map_err(ApiError::from)?;
+                    serde_json::to_value(value).map_err(|e| ApiError::new(ApiErrorCode::Internal, e.to_string()))
+                } )*
+            }
+        }
+
+        /// The TypeScript `Commands` map: command → args and result types.
+        pub fn commands_ts() -> String {
+            let mut out = String::from("export type Commands = {\n");
+            $(
+                let args: Vec<String> = vec![$( format!("{}: {}", stringify!($arg), ts_name::<$ty>()) ),*];
+                out.push_str(&format!("  {}: {{ args: {{ {} }}, result: {} }},\n", stringify!($name), args.join(", "), ts_name::<$ret>()));
+            )*
+            out.push_str("};\n");
+            out
+        }
+    };
+}
+
+commands! {
+    /// Version, data folder, keyring health, demo mode.
+    app_info() -> AppInfo = |e: Engine| async move { Ok::<_, EngineError>(e.app_info().await) };
+    list_connections() -> Vec<Connection> = |e: Engine| async move { e.list_connections().await };
+    save_connection(input: ConnectionInput) -> Connection = |e: Engine, input| async move { e.save_connection(input).await };
+    delete_connection(id: i64) -> () = |e: Engine, id| async move { e.delete_connection(id).await };
+    test_connection(id: i64) -> TestOutcome = |e: Engine, id| async move { e.test_connection(id).await };
+    test_connection_draft(input: ConnectionInput) -> TestOutcome = |e: Engine, input| async move { e.test_connection_draft(input).await };
+    list_jobs() -> Vec<JobInfo> = |e: Engine| async move { e.list_jobs().await };
+    save_job(id: i64, schedule: Schedule, enabled: bool) -> JobInfo = |e: Engine, id, schedule, enabled| async move { e.save_job(id, schedule, enabled).await };
+    run_job(id: i64) -> i64 = |e: Engine, id| async move { e.start_job(id, "manual").await };
+    cancel_run(run_id: i64) -> () = |e: Engine, run_id| async move { e.cancel_run(run_id).await };
+    list_runs(filter: RunFilter) -> Vec<SyncRun> = |e: Engine, f: RunFilter| async move { e.list_runs(f.connection_id, f.job, f.limit.unwrap_or(200)).await };
+    list_log(filter: LogFilter) -> Vec<LogEntry> = |e: Engine, f: LogFilter| async move { e.list_log(&f).await };
+    get_settings() -> Settings = |e: Engine| async move { e.settings().await };
+    save_settings(settings: Settings) -> Settings = |e: Engine, s| async move { e.save_settings(s).await };
+    list_timezones() -> Vec<String> = |_e: Engine| async move { Ok::<_, EngineError>(chrono_tz::TZ_VARIANTS.iter().map(|t| t.name().to_string()).collect()) };
+    send_test_notification() -> () = |e: Engine| async move {
+        e.emit(EngineEvent::Notify { title: "Loket".into(), body: "Notifications work: reminders and sync results will appear like this.".into() });
+        Ok::<_, EngineError>(())
+    };
+}
+
+impl Engine {
+    /// The About box.
+    pub async fn app_info(&self) -> AppInfo {
+        let secrets = self.inner.secrets.clone();
+        let keyring = tokio::task::spawn_blocking(move || secrets.check())
+            .await
+            .unwrap_or_else(|e| crate::KeyringStatus {
+                ok: false,
+                backend: "unknown".into(),
+                problem: Some(e.to_string()),
+                advice: None,
+            });
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            data_dir: self.inner.data_dir.display().to_string(),
+            demo: self.inner.demo,
+            keyring,
+            sandbox: self.inner.sandbox.clone(),
+        }
+    }
+
+    /// The office settings.
+    pub async fn settings(&self) -> crate::Result<Settings> {
+        Ok(self.inner.store.settings().await?)
+    }
+
+    /// Validates and saves the office settings.
+    pub async fn save_settings(&self, settings: Settings) -> crate::Result<Settings> {
+        let errors = settings.validate();
+        if !errors.is_empty() {
+            return Err(EngineError::Invalid(errors));
+        }
+        self.inner.store.save_settings(&settings).await?;
+        self.changed(&["settings", "jobs"]);
+        Ok(settings)
+    }
+
+    /// Integration-log rows.
+    pub async fn list_log(&self, filter: &LogFilter) -> crate::Result<Vec<LogEntry>> {
+        Ok(self.inner.store.list_log(filter).await?)
+    }
+}
+
+/// Every exported type's declaration, then the command map and event names: the whole
+/// `ui/src/bindings/index.ts`.
+pub fn typescript_bindings() -> String {
+    use loket_core::*;
+    let decls = [
+        ApiErrorCode::decl(), FieldError::decl(), ApiError::decl(),
+        ConnectionKind::decl(), Environment::decl(), OdooProtocol::decl(), ConnectionStats::decl(),
+        Connection::decl(), ConnectionInput::decl(), TestStep::decl(), TestOutcome::decl(),
+        ErrorCategory::decl(), JobKind::decl(), Schedule::decl(), RunStatus::decl(), RunCounts::decl(),
+        SyncRun::decl(), JobInfo::decl(), Progress::decl(), LogEntry::decl(), LogFilter::decl(),
+        RunFilter::decl(), Language::decl(), Theme::decl(), Settings::decl(),
+        crate::KeyringStatus::decl(), crate::SandboxInfo::decl(), AppInfo::decl(),
+    ];
+    let mut out = String::from("// Generated from loket-engine's command list (cargo test -p loket-engine --test bindings). Do not edit.\n\n");
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d.replace("bigint", "number"));
+        out.push_str("\n\n");
+    }
+    out.push_str(&commands_ts());
+    out.push_str("\nexport type Events = {\n  progress: Progress,\n  run_finished: SyncRun,\n  changed: { topics: Array<string> },\n  notify: { title: string, body: string },\n};\n");
+    out
+}

@@ -1,0 +1,83 @@
+//! One HTTP client per connection, shared by all jobs so the rate limit and concurrency cap
+//! hold across them; rebuilt when the connection's settings change.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use loket_connect::{CallRecord, ConnectionClient, ConnectionSettings, RemoteError};
+use loket_core::Connection;
+use tokio::sync::{mpsc, Mutex};
+
+pub(crate) struct ClientCache {
+    clients: Mutex<HashMap<i64, (String, Arc<ConnectionClient>)>>,
+    log: mpsc::UnboundedSender<CallRecord>,
+}
+
+/// Everything that shapes a client; a change means a new client.
+fn fingerprint(c: &Connection, secret: Option<&str>) -> String {
+    format!(
+        "{}|{}|{}|{}|{}",
+        c.base_url,
+        c.timeout_ms,
+        c.rate_limit_per_sec,
+        c.max_concurrent,
+        secret.map(str::len).unwrap_or(0)
+    )
+}
+
+/// The HTTP settings of a connection.
+pub(crate) fn settings_for(c: &Connection, secret: Option<&str>) -> Result<ConnectionSettings, RemoteError> {
+    let mut base = c.base_url.trim().to_string();
+    if !base.ends_with('/') {
+        base.push('/');
+    }
+    let base_url = url::Url::parse(&base).map_err(|e| {
+        RemoteError::new(
+            loket_connect::FailureKind::Other,
+            loket_core::ErrorCategory::Validation,
+            format!("\"{}\" is not a valid address.", c.base_url),
+        )
+        .with_details(e.to_string())
+    })?;
+    Ok(ConnectionSettings {
+        connection_id: c.id,
+        base_url,
+        timeout: Duration::from_millis(u64::from(c.timeout_ms)),
+        rate_per_sec: Some(c.rate_limit_per_sec),
+        max_concurrent: c.max_concurrent,
+        secrets: secret.map(|s| vec![s.to_string()]).unwrap_or_default(),
+        max_retries: 3,
+    })
+}
+
+impl ClientCache {
+    pub(crate) fn new(log: mpsc::UnboundedSender<CallRecord>) -> Self {
+        Self { clients: Mutex::new(HashMap::new()), log }
+    }
+
+    /// The shared client of a saved connection.
+    pub(crate) async fn get(&self, c: &Connection, secret: Option<&str>) -> Result<Arc<ConnectionClient>, RemoteError> {
+        let key = fingerprint(c, secret);
+        let mut clients = self.clients.lock().await;
+        if let Some((k, client)) = clients.get(&c.id) {
+            if *k == key {
+                return Ok(client.clone());
+            }
+        }
+        let client = ConnectionClient::new(settings_for(c, secret)?, Some(self.log.clone()))?;
+        clients.insert(c.id, (key, client.clone()));
+        Ok(client)
+    }
+
+    /// A one-off client for an unsaved connection: nothing is logged (there is no row yet).
+    pub(crate) fn detached(&self, c: &Connection, secret: Option<&str>) -> Result<Arc<ConnectionClient>, RemoteError> {
+        let log = (c.id > 0).then(|| self.log.clone());
+        ConnectionClient::new(settings_for(c, secret)?, log)
+    }
+
+    /// Drops a connection's client (after an edit or delete).
+    pub(crate) async fn forget(&self, connection_id: i64) {
+        self.clients.lock().await.remove(&connection_id);
+    }
+}

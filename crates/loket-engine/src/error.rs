@@ -1,0 +1,57 @@
+use loket_connect::RemoteError;
+use loket_core::{ApiError, ApiErrorCode, FieldError};
+use loket_store::StoreError;
+
+use crate::secrets::SecretError;
+
+/// Why an engine call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("{0}")]
+    Busy(String),
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl From<EngineError> for ApiError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Invalid(fields) => ApiError::validation(fields),
+            EngineError::Busy(m) => ApiError::new(ApiErrorCode::Busy, m),
+            EngineError::NotFound(m) => ApiError::new(ApiErrorCode::NotFound, m),
+            EngineError::Secret(s) => {
+                ApiError::new(ApiErrorCode::Keyring, s.to_string()).with_details(s.advice())
+            }
+            EngineError::Remote(r) => {
+                let mut a = ApiError::new(ApiErrorCode::Remote, r.message.clone());
+                a.details = r.details.clone();
+                a
+            }
+            EngineError::Store(StoreError::NotFound { what, id }) => {
+                ApiError::new(ApiErrorCode::NotFound, format!("The {what} ({id}) no longer exists."))
+            }
+            EngineError::Store(StoreError::Conflict(m)) => ApiError::validation(vec![FieldError {
+                field: "name".into(),
+                message: m,
+            }]),
+            EngineError::Store(s) if s.is_disk_full() => ApiError::new(
+                ApiErrorCode::Storage,
+                "The disk is full: nothing was changed. Free some space and try again.",
+            )
+            .with_details(s.to_string()),
+            EngineError::Store(s) => ApiError::new(
+                ApiErrorCode::Storage,
+                "The local database could not complete the change; nothing was lost.",
+            )
+            .with_details(s.to_string()),
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Permit office pipelines: permit types, and the issued / in-process permit lists paged into
+//! the store with a checkpoint committed alongside each page.
+
+use loket_connect::sicantik::{ListedPermit, PermitList, SicantikClient};
+use loket_core::Connection;
+use loket_store::{PermitPage, PermitRecord, PermitTypeRecord};
+use serde::{Deserialize, Serialize};
+
+use super::{JobContext, JobEnd};
+use crate::{EngineError, Result};
+
+/// Records asked for per page.
+pub(crate) const PAGE_SIZE: u32 = 100;
+
+/// Where a permit list sync resumes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct ListCheckpoint {
+    in_process: bool,
+    offset: u64,
+}
+
+async fn client(ctx: &JobContext, connection: Option<&Connection>) -> Result<(Connection, SicantikClient)> {
+    let c = connection
+        .cloned()
+        .ok_or_else(|| EngineError::NotFound("This job has no connection.".into()))?;
+    let secret = ctx.engine.connection_secret(&c).await?;
+    let http = ctx.engine.inner.clients.get(&c, secret.as_deref()).await?;
+    Ok((c, SicantikClient::new(http)))
+}
+
+/// Pulls the permit types.
+pub(crate) async fn permit_types(ctx: &mut JobContext, connection: Option<&Connection>) -> Result<JobEnd> {
+    let (c, client) = client(ctx, connection).await?;
+    ctx.progress(0, None, "permit types", true);
+    let page = match client.permit_types().await {
+        Ok(page) => page,
+        Err(e) => return Ok(JobEnd::Failed { counts: ctx.counts(), error: e.to_string() }),
+    };
+    let records: Vec<PermitTypeRecord> = page
+        .items
+        .into_iter()
+        .map(|t| PermitTypeRecord { remote_id: t.remote_id, name: t.name, code: t.code })
+        .collect();
+    let now = ctx.engine.now();
+    let mut counts = ctx.engine.inner.store.upsert_permit_types(c.id, &records, now).await?;
+    counts.failed += u32::try_from(page.rejected.len()).unwrap_or(u32::MAX);
+    for reason in &page.rejected {
+        tracing::warn!(connection = c.id, "{reason}");
+    }
+    ctx.add_counts(counts).await;
+    let n = records.len() as u64;
+    ctx.progress(n, Some(n), "permit types", true);
+    ctx.engine.changed(&["permit_types"]);
+    Ok(JobEnd::Done(ctx.counts()))
+}
+
+fn to_record(p: ListedPermit, in_process: bool) -> PermitRecord {
+    PermitRecord {
+        registration_id: p.registration_id,
+        permit_number: p.permit_number,
+        applicant: p.applicant,
+        permit_type_name: p.permit_type,
+        received_date: p.received,
+        status: if in_process { "in_process" } else { "active" }.to_string(),
+        remote_status: p.remote_status,
+    }
+}
+
+/// Pages through issued, then in-process permits; resumes from the saved checkpoint.
+pub(crate) async fn new_permits(ctx: &mut JobContext, connection: Option<&Connection>) -> Result<JobEnd> {
+    let (c, client) = client(ctx, connection).await?;
+    let store = ctx.engine.inner.store.clone();
+    let resume: Option<ListCheckpoint> = store
+        .checkpoint(ctx.job_id)
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok());
+    let totals = match client.counts().await {
+        Ok(counts) => Some(counts),
+        Err(e) => {
+            tracing::warn!(connection = c.id, error = %e, "permit totals unavailable; progress without total");
+            None
+        }
+    };
+    let as_u64 = |n: i64| u64::try_from(n).unwrap_or(0);
+    let total = totals.map(|t| as_u64(t.issued) + as_u64(t.in_process));
+    let mut position = resume.unwrap_or(ListCheckpoint { in_process: false, offset: 0 });
+    // What earlier lists already covered, so "done" keeps counting across lists and resumes.
+    let mut done = position.offset;
+    if position.in_process {
+        done += totals.map(|t| as_u64(t.issued)).unwrap_or(0);
+    }
+    ctx.progress(done, total, stage(position), true);
+
+    loop {
+        if ctx.is_cancelled() {
+            return Ok(JobEnd::Done(ctx.counts()));
+        }
+        let list = if position.in_process { PermitList::InProcess } else { PermitList::Issued };
+        let page = match client.permits(list, PAGE_SIZE, position.offset).await {
+            Ok(page) => page,
+            Err(e) => {
+                return Ok(JobEnd::Failed {
+                    counts: ctx.counts(),
+                    error: format!("{} (at {}; the next run resumes there)", e, stage(position)),
+                })
+            }
+        };
+        let records: Vec<PermitRecord> =
+            page.items.into_iter().map(|p| to_record(p, position.in_process)).collect();
+        let raw = page.raw_count as u64;
+        let next = if raw < u64::from(PAGE_SIZE) {
+            if position.in_process {
+                None
+            } else {
+                Some(ListCheckpoint { in_process: true, offset: 0 })
+            }
+        } else {
+            Some(ListCheckpoint { in_process: position.in_process, offset: position.offset + raw })
+        };
+        let checkpoint = serde_json::to_value(next.unwrap_or(position)).unwrap_or_default();
+        let now = ctx.engine.now();
+        let mut counts = store
+            .upsert_permit_page(PermitPage { connection_id: c.id, job_id: ctx.job_id, records: &records, checkpoint }, now)
+            .await?;
+        counts.failed += u32::try_from(page.rejected.len()).unwrap_or(u32::MAX);
+        ctx.add_counts(counts).await;
+        done += raw;
+        match next {
+            Some(n) => {
+                position = n;
+                ctx.progress(done, total.map(|t| t.max(done)), stage(position), false);
+            }
+            None => break,
+        }
+    }
+    store.clear_checkpoint(ctx.job_id).await?;
+    ctx.progress(done, Some(done), "done", true);
+    ctx.engine.changed(&["permits"]);
+    Ok(JobEnd::Done(ctx.counts()))
+}
+
+fn stage(p: ListCheckpoint) -> String {
+    let list = if p.in_process { "in-process applications" } else { "issued permits" };
+    format!("{list}, from record {}", p.offset + 1)
+}

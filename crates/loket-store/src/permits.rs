@@ -1,0 +1,160 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use loket_core::RunCounts;
+
+use crate::jobs::write_checkpoint;
+use crate::{Result, Store};
+
+/// A permit type as pulled from a permit office.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PermitTypeRecord {
+    pub remote_id: String,
+    pub name: String,
+    pub code: Option<String>,
+}
+
+/// A permit as listed by a permit office.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PermitRecord {
+    pub registration_id: String,
+    pub permit_number: Option<String>,
+    pub applicant: String,
+    pub permit_type_name: String,
+    pub received_date: Option<NaiveDate>,
+    /// Local status: "active" for issued permits, "in_process" for applications.
+    pub status: String,
+    pub remote_status: Option<String>,
+}
+
+/// One page of permits with the job's resume point after it.
+#[derive(Debug, Clone)]
+pub struct PermitPage<'a> {
+    pub connection_id: i64,
+    pub job_id: i64,
+    pub records: &'a [PermitRecord],
+    pub checkpoint: serde_json::Value,
+}
+
+impl Store {
+    /// Upserts permit types by remote id; returns created / updated / unchanged counts.
+    pub async fn upsert_permit_types(
+        &self,
+        connection_id: i64,
+        types: &[PermitTypeRecord],
+        now: DateTime<Utc>,
+    ) -> Result<RunCounts> {
+        let mut tx = self.pool.begin().await?;
+        let mut counts = RunCounts::default();
+        for t in types {
+            let existing = sqlx::query!(
+                "SELECT name, code FROM permit_type WHERE connection_id = ? AND remote_id = ?",
+                connection_id,
+                t.remote_id
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            match existing {
+                Some(row) if row.name == t.name && row.code == t.code => counts.unchanged += 1,
+                Some(_) => counts.updated += 1,
+                None => counts.created += 1,
+            }
+            sqlx::query!(
+                "INSERT INTO permit_type (connection_id, remote_id, name, code, last_synced_at)
+                 VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (connection_id, remote_id) DO UPDATE SET
+                     name = excluded.name, code = excluded.code,
+                     last_synced_at = excluded.last_synced_at",
+                connection_id,
+                t.remote_id,
+                t.name,
+                t.code,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    /// Upserts one page of permits by registration id and saves the job's checkpoint in the
+    /// same transaction: a crash at any moment neither loses nor duplicates a record.
+    pub async fn upsert_permit_page(
+        &self,
+        page: PermitPage<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<RunCounts> {
+        let mut tx = self.pool.begin().await?;
+        let mut counts = RunCounts::default();
+        for p in page.records {
+            let existing = sqlx::query!(
+                r#"SELECT permit_number, applicant, permit_type_name,
+                          received_date AS "received_date: NaiveDate", status, remote_status
+                   FROM permit WHERE connection_id = ? AND registration_id = ?"#,
+                page.connection_id,
+                p.registration_id
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            match existing {
+                Some(row)
+                    if row.permit_number == p.permit_number
+                        && row.applicant == p.applicant
+                        && row.permit_type_name == p.permit_type_name
+                        && row.received_date == p.received_date
+                        && row.status == p.status
+                        && row.remote_status == p.remote_status =>
+                {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                Some(_) => counts.updated += 1,
+                None => counts.created += 1,
+            }
+            sqlx::query!(
+                "INSERT INTO permit (connection_id, registration_id, permit_number, applicant,
+                     permit_type_name, received_date, status, remote_status, last_synced_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (connection_id, registration_id) DO UPDATE SET
+                     permit_number = excluded.permit_number, applicant = excluded.applicant,
+                     permit_type_name = excluded.permit_type_name,
+                     received_date = excluded.received_date, status = excluded.status,
+                     remote_status = excluded.remote_status,
+                     last_synced_at = excluded.last_synced_at",
+                page.connection_id,
+                p.registration_id,
+                p.permit_number,
+                p.applicant,
+                p.permit_type_name,
+                p.received_date,
+                p.status,
+                p.remote_status,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        write_checkpoint(&mut tx, page.job_id, &page.checkpoint).await?;
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    /// How many permits a connection holds.
+    pub async fn count_permits(&self, connection_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar!(
+            "SELECT COUNT(*) FROM permit WHERE connection_id = ?",
+            connection_id
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// How many permit types a connection holds.
+    pub async fn count_permit_types(&self, connection_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar!(
+            "SELECT COUNT(*) FROM permit_type WHERE connection_id = ?",
+            connection_id
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+}
