@@ -66,8 +66,12 @@ pub fn token_url(base: &Url, env: Environment) -> Result<Url, RemoteError> {
         base.origin().ascii_serialization()
     };
     Url::parse(&format!("{origin}{path}")).map_err(|e| {
-        RemoteError::new(FailureKind::Other, ErrorCategory::Validation, "Bad token address.")
-            .with_details(e.to_string())
+        RemoteError::new(
+            FailureKind::Other,
+            ErrorCategory::Validation,
+            "Bad token address.",
+        )
+        .with_details(e.to_string())
     })
 }
 
@@ -85,7 +89,11 @@ impl HaciendaClient {
     }
 
     /// OIDC password grant.
-    pub async fn password_grant(&self, username: &str, password: &str) -> Result<TokenSet, RemoteError> {
+    pub async fn password_grant(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<TokenSet, RemoteError> {
         let (_, client_id) = realm_and_client(self.environment);
         self.grant(vec![
             ("grant_type".into(), "password".into()),
@@ -113,8 +121,15 @@ impl HaciendaClient {
         let response = match self.http.send(request).await {
             Ok(r) => r,
             Err(mut e) if matches!(e.status, Some(400 | 401)) => {
-                let oidc: Option<OidcError> = e.details.as_deref().and_then(|d| serde_json::from_str(d).ok());
-                if let Some(OidcError { error, error_description }) = oidc {
+                let oidc: Option<OidcError> = e
+                    .details
+                    .as_deref()
+                    .and_then(|d| serde_json::from_str(d).ok());
+                if let Some(OidcError {
+                    error,
+                    error_description,
+                }) = oidc
+                {
                     e.category = ErrorCategory::Auth;
                     e.message = "Hacienda refused the API user or password.".into();
                     e.code = error;
@@ -127,11 +142,17 @@ impl HaciendaClient {
         let reply: TokenReply = serde_json::from_slice(&response.body)
             .map_err(|e| RemoteError::malformed("the token request", e))?;
         let now = Utc::now();
-        let secs = |s: Option<i64>| chrono::Duration::from_std(Duration::from_secs(s.unwrap_or(300).max(0) as u64)).unwrap_or_default();
+        let secs = |s: Option<i64>| {
+            chrono::Duration::from_std(Duration::from_secs(s.unwrap_or(300).max(0) as u64))
+                .unwrap_or_default()
+        };
         Ok(TokenSet {
             access_token: reply.access_token,
             expires_at: now + secs(reply.expires_in),
-            refresh_expires_at: reply.refresh_token.as_ref().map(|_| now + secs(reply.refresh_expires_in)),
+            refresh_expires_at: reply
+                .refresh_token
+                .as_ref()
+                .map(|_| now + secs(reply.refresh_expires_in)),
             refresh_token: reply.refresh_token,
         })
     }
@@ -143,14 +164,19 @@ mod tests {
 
     #[test]
     fn official_hosts_use_the_official_identity_provider() {
-        let base = Url::parse("https://api-sandbox.comprobanteselectronicos.go.cr/recepcion/v1/").unwrap_or_else(|e| panic!("{e}"));
+        let base = Url::parse("https://api-sandbox.comprobanteselectronicos.go.cr/recepcion/v1/")
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             token_url(&base, Environment::Staging).map(|u| u.to_string()).ok().as_deref(),
             Some("https://idp.comprobanteselectronicos.go.cr/auth/realms/rut-stag/protocol/openid-connect/token")
         );
-        let local = Url::parse("http://127.0.0.1:9000/recepcion/v1/").unwrap_or_else(|e| panic!("{e}"));
+        let local =
+            Url::parse("http://127.0.0.1:9000/recepcion/v1/").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            token_url(&local, Environment::Production).map(|u| u.to_string()).ok().as_deref(),
+            token_url(&local, Environment::Production)
+                .map(|u| u.to_string())
+                .ok()
+                .as_deref(),
             Some("http://127.0.0.1:9000/auth/realms/rut/protocol/openid-connect/token")
         );
     }

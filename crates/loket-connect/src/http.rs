@@ -135,10 +135,10 @@ impl RemoteResponse {
 
     /// A header's value as text.
     pub fn header(&self, name: &str) -> Option<String> {
+        // Read as bytes: some servers send UTF-8 (accents) in headers such as X-Error-Cause.
         self.headers
             .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     }
 }
 
@@ -202,7 +202,10 @@ impl ConnectionClient {
         if path.starts_with("http://") || path.starts_with("https://") {
             return Url::parse(path).map_err(|e| bad_url(path, e));
         }
-        self.settings.base_url.join(path).map_err(|e| bad_url(path, e))
+        self.settings
+            .base_url
+            .join(path)
+            .map_err(|e| bad_url(path, e))
     }
 
     /// Sends a request within the rate limit and concurrency cap; an HTTP error status becomes
@@ -228,7 +231,11 @@ impl ConnectionClient {
     async fn send_once(&self, request: &RemoteRequest) -> Result<RemoteResponse, RemoteError> {
         let url = self.url(&request.path)?;
         let _slot = self.slots.acquire().await.map_err(|_| {
-            RemoteError::new(FailureKind::Other, ErrorCategory::Unknown, "The client is closed.")
+            RemoteError::new(
+                FailureKind::Other,
+                ErrorCategory::Unknown,
+                "The client is closed.",
+            )
         })?;
         self.wait_for_cooldown().await;
         if let Some(limiter) = &self.limiter {
@@ -287,7 +294,9 @@ impl ConnectionClient {
         let Some(category) = ErrorCategory::from_status(response.status) else {
             return Ok(response);
         };
-        let retry_after = response.header(RETRY_AFTER.as_str()).and_then(|v| parse_retry_after(&v));
+        let retry_after = response
+            .header(RETRY_AFTER.as_str())
+            .and_then(|v| parse_retry_after(&v));
         let cause = response.header("x-error-cause");
         let text = response.text();
         let message = match response.status {
@@ -332,7 +341,11 @@ impl ConnectionClient {
         let secrets: Vec<&str> = self.settings.secrets.iter().map(String::as_str).collect();
         let mut endpoint = url.path().to_string();
         if !request.query.is_empty() {
-            let query: Vec<String> = request.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let query: Vec<String> = request
+                .query
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             endpoint = format!("{endpoint}?{}", redact_form(&query.join("&")));
         }
         let params = match &request.body {
@@ -384,8 +397,8 @@ fn rate_limiter(rate: f64) -> Option<DefaultDirectRateLimiter> {
         return None;
     }
     // Burst of one: requests are spaced evenly, never bunched at the start of a second.
-    let quota = Quota::with_period(Duration::from_secs_f64(1.0 / rate))?
-        .allow_burst(NonZeroU32::MIN);
+    let quota =
+        Quota::with_period(Duration::from_secs_f64(1.0 / rate))?.allow_burst(NonZeroU32::MIN);
     Some(RateLimiter::direct(quota))
 }
 
@@ -415,7 +428,10 @@ fn truncate(text: &str) -> String {
     if text.len() <= DETAIL_LIMIT {
         return text.to_string();
     }
-    let cut = (0..=DETAIL_LIMIT).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    let cut = (0..=DETAIL_LIMIT)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
     format!("{}…", &text[..cut])
 }
 
@@ -440,7 +456,8 @@ fn classify_transport(e: &reqwest::Error, timeout: Duration) -> RemoteError {
             ErrorCategory::Network,
             "The server name could not be found (DNS). Check the address.".to_string(),
         )
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
         (
             FailureKind::Tls,
             ErrorCategory::Network,

@@ -8,8 +8,10 @@ pub mod http;
 pub mod odoo;
 pub mod probe;
 pub mod records;
-mod xml_tree;
 pub mod sicantik;
+mod xml_tree;
 
 pub use error::{FailureKind, RemoteError};
-pub use http::{Body, CallRecord, ConnectionClient, ConnectionSettings, RemoteRequest, RemoteResponse};
+pub use http::{
+    Body, CallRecord, ConnectionClient, ConnectionSettings, RemoteRequest, RemoteResponse,
+};

@@ -53,7 +53,10 @@ fn failed(mut outcome: TestOutcome, e: &RemoteError) -> TestOutcome {
         FailureKind::Malformed | FailureKind::Other => TestStep::Protocol,
     };
     // Anything past the transport layer means something answered.
-    outcome.reachable = !matches!(step, TestStep::Dns | TestStep::Connect | TestStep::Tls | TestStep::Timeout);
+    outcome.reachable = !matches!(
+        step,
+        TestStep::Dns | TestStep::Connect | TestStep::Tls | TestStep::Timeout
+    );
     if matches!(step, TestStep::Auth) {
         outcome.authenticated = Some(false);
     }
@@ -66,7 +69,9 @@ fn failed(mut outcome: TestOutcome, e: &RemoteError) -> TestOutcome {
 fn missing_secret(mut outcome: TestOutcome, what: &str) -> TestOutcome {
     outcome.authenticated = Some(false);
     outcome.failed_step = Some(TestStep::Secret);
-    outcome.reason = Some(format!("No {what} is stored for this connection: enter it in the form."));
+    outcome.reason = Some(format!(
+        "No {what} is stored for this connection: enter it in the form."
+    ));
     outcome
 }
 
@@ -82,14 +87,22 @@ async fn probe_sicantik(http: Arc<ConnectionClient>) -> TestOutcome {
     }
 }
 
-async fn probe_odoo(connection: &Connection, http: Arc<ConnectionClient>, secret: Option<&str>) -> TestOutcome {
+async fn probe_odoo(
+    connection: &Connection,
+    http: Arc<ConnectionClient>,
+    secret: Option<&str>,
+) -> TestOutcome {
     let mut outcome = blank();
     let protocol = connection.protocol.unwrap_or(OdooProtocol::Jsonrpc);
-    let client = OdooClient::new(http, protocol, OdooLogin {
-        database: connection.database.clone().unwrap_or_default(),
-        login: connection.username.clone().unwrap_or_default(),
-        secret: secret.unwrap_or_default().to_string(),
-    });
+    let client = OdooClient::new(
+        http,
+        protocol,
+        OdooLogin {
+            database: connection.database.clone().unwrap_or_default(),
+            login: connection.username.clone().unwrap_or_default(),
+            secret: secret.unwrap_or_default().to_string(),
+        },
+    );
     match client.version().await {
         Ok(v) => {
             outcome.reachable = true;
@@ -98,22 +111,36 @@ async fn probe_odoo(connection: &Connection, http: Arc<ConnectionClient>, secret
         Err(e) => return failed(outcome, &e),
     }
     if secret.is_none_or(str::is_empty) {
-        let what = if protocol == OdooProtocol::Json2 { "API key" } else { "password or API key" };
+        let what = if protocol == OdooProtocol::Json2 {
+            "API key"
+        } else {
+            "password or API key"
+        };
         return missing_secret(outcome, what);
     }
     match client.authenticate().await {
-        Ok(_) => TestOutcome { authenticated: Some(true), ..outcome },
+        Ok(_) => TestOutcome {
+            authenticated: Some(true),
+            ..outcome
+        },
         Err(e) => failed(outcome, &e),
     }
 }
 
-async fn probe_hacienda(connection: &Connection, http: Arc<ConnectionClient>, secret: Option<&str>) -> TestOutcome {
+async fn probe_hacienda(
+    connection: &Connection,
+    http: Arc<ConnectionClient>,
+    secret: Option<&str>,
+) -> TestOutcome {
     let outcome = blank();
     let Some(secret) = secret.filter(|s| !s.is_empty()) else {
         return missing_secret(outcome, "password");
     };
     let client = HaciendaClient::new(http, connection.environment);
-    match client.password_grant(connection.username.as_deref().unwrap_or_default(), secret).await {
+    match client
+        .password_grant(connection.username.as_deref().unwrap_or_default(), secret)
+        .await
+    {
         Ok(token) => TestOutcome {
             reachable: true,
             authenticated: Some(true),

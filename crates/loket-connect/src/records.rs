@@ -134,9 +134,12 @@ pub fn date(record: &Record, key: &str) -> Option<NaiveDate> {
 /// A whole number, also when sent as a string or as "12.0".
 pub fn number(record: &Record, key: &str) -> Option<i64> {
     let v = text(record, key)?;
-    v.parse::<i64>()
-        .ok()
-        .or_else(|| v.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f as i64))
+    v.parse::<i64>().ok().or_else(|| {
+        v.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| f as i64)
+    })
 }
 
 #[cfg(test)]
@@ -151,13 +154,17 @@ mod tests {
                  <item><id>2</id><n_perizinan>IZIN  PRAKTEK &amp; DOKTER</n_perizinan><c_perizinan/></item></xml>"#;
         let r = parse_records(xml).unwrap_or_default();
         assert_eq!(r.len(), 2);
-        assert_eq!(text(&r[1], "n_perizinan").as_deref(), Some("IZIN  PRAKTEK & DOKTER"));
+        assert_eq!(
+            text(&r[1], "n_perizinan").as_deref(),
+            Some("IZIN  PRAKTEK & DOKTER")
+        );
         assert_eq!(text(&r[1], "c_perizinan"), None);
     }
 
     #[test]
     fn a_single_xml_object_is_one_record() {
-        let r = parse_records(b"<xml><total>10</total><terbit>7</terbit></xml>").unwrap_or_default();
+        let r =
+            parse_records(b"<xml><total>10</total><terbit>7</terbit></xml>").unwrap_or_default();
         assert_eq!(r.len(), 1);
         assert_eq!(number(&r[0], "terbit"), Some(7));
     }
@@ -170,14 +177,17 @@ mod tests {
         assert_eq!(text(&a[0], "name").as_deref(), Some("x"));
         let o = parse_records(br#"{"total": "12"}"#).unwrap_or_default();
         assert_eq!(number(&o[0], "total"), Some(12));
-        let w = parse_records(br#"{"status": true, "data": [{"id": 1}, {"id": 2}]}"#).unwrap_or_default();
+        let w = parse_records(br#"{"status": true, "data": [{"id": 1}, {"id": 2}]}"#)
+            .unwrap_or_default();
         assert_eq!(w.len(), 2);
     }
 
     #[test]
     fn quirky_dates_are_unknown() {
-        let r = parse_records(br#"[{"a": "0000-00-00", "b": "", "c": "2024-02-30", "d": "2024-02-29 10:00:00"}]"#)
-            .unwrap_or_default();
+        let r = parse_records(
+            br#"[{"a": "0000-00-00", "b": "", "c": "2024-02-30", "d": "2024-02-29 10:00:00"}]"#,
+        )
+        .unwrap_or_default();
         assert_eq!(date(&r[0], "a"), None);
         assert_eq!(date(&r[0], "b"), None);
         assert_eq!(date(&r[0], "c"), None);
@@ -187,8 +197,14 @@ mod tests {
     #[test]
     fn broken_replies_are_errors_not_panics() {
         assert_eq!(parse_records(b"  "), Err(RecordsError::Empty));
-        assert!(matches!(parse_records(b"<xml><item><id>1</id>"), Err(RecordsError::Xml(_))));
-        assert!(matches!(parse_records(b"[{\"id\": 1"), Err(RecordsError::Json(_))));
+        assert!(matches!(
+            parse_records(b"<xml><item><id>1</id>"),
+            Err(RecordsError::Xml(_))
+        ));
+        assert!(matches!(
+            parse_records(b"[{\"id\": 1"),
+            Err(RecordsError::Json(_))
+        ));
         assert_eq!(parse_records(b"42"), Err(RecordsError::Shape));
     }
 

@@ -9,6 +9,9 @@ use crate::error::{FailureKind, RemoteError};
 use crate::http::{ConnectionClient, RemoteRequest};
 use crate::records::{self, parse_records, Record};
 
+/// Reads of a reply that arrives garbled before giving up.
+const MALFORMED_ATTEMPTS: u32 = 3;
+
 /// The permit office's totals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PermitCounts {
@@ -73,10 +76,27 @@ impl SicantikClient {
         Self { http }
     }
 
-    async fn records(&self, request: RemoteRequest, what: &str) -> Result<Vec<Record>, RemoteError> {
+    /// Fetches and parses; a garbled or truncated reply to these reads is fetched again.
+    async fn records(
+        &self,
+        request: RemoteRequest,
+        what: &str,
+    ) -> Result<Vec<Record>, RemoteError> {
         let request = request.header("Accept", "application/json");
-        let response = self.http.send(request).await?;
-        parse_records(&response.body).map_err(|e| RemoteError::malformed(what, e))
+        let mut attempt = 0;
+        loop {
+            let response = self.http.send(request.clone()).await?;
+            match parse_records(&response.body) {
+                Ok(records) => return Ok(records),
+                Err(e) if attempt + 1 >= MALFORMED_ATTEMPTS => {
+                    return Err(RemoteError::malformed(what, e))
+                }
+                Err(e) => {
+                    tracing::debug!(what, error = %e, "unreadable reply, fetching again");
+                    attempt += 1;
+                }
+            }
+        }
     }
 
     /// Totals (`jumlahPerizinan`).
@@ -84,7 +104,9 @@ impl SicantikClient {
         let records = self
             .records(RemoteRequest::get("jumlahPerizinan"), "the permit count")
             .await?;
-        let r = records.first().ok_or_else(|| RemoteError::malformed("the permit count", "no record"))?;
+        let r = records
+            .first()
+            .ok_or_else(|| RemoteError::malformed("the permit count", "no record"))?;
         let total = records::number(r, "total");
         let issued = records::number(r, "terbit");
         let in_process = records::number(r, "proses");
@@ -105,9 +127,16 @@ impl SicantikClient {
     /// Permit types (`jenisperizinanlist`); unreadable entries are reported, not fatal.
     pub async fn permit_types(&self) -> Result<Page<PermitType>, RemoteError> {
         let records = self
-            .records(RemoteRequest::get("jenisperizinanlist"), "the permit type list")
+            .records(
+                RemoteRequest::get("jenisperizinanlist"),
+                "the permit type list",
+            )
             .await?;
-        let mut page = Page { raw_count: records.len(), items: Vec::new(), rejected: Vec::new() };
+        let mut page = Page {
+            raw_count: records.len(),
+            items: Vec::new(),
+            rejected: Vec::new(),
+        };
         for r in records {
             match (records::text(&r, "id"), records::text(&r, "n_perizinan")) {
                 (Some(remote_id), Some(name)) => page.items.push(PermitType {
@@ -115,7 +144,9 @@ impl SicantikClient {
                     name: normalize_type_name(&name),
                     code: records::text(&r, "c_perizinan"),
                 }),
-                _ => page.rejected.push(format!("permit type without id or name: {r:?}")),
+                _ => page
+                    .rejected
+                    .push(format!("permit type without id or name: {r:?}")),
             }
         }
         Ok(page)
@@ -132,13 +163,17 @@ impl SicantikClient {
             .query("limit", limit)
             .query("offset", offset);
         let records = self.records(request, "the permit list").await?;
-        let mut page = Page { raw_count: records.len(), items: Vec::new(), rejected: Vec::new() };
+        let mut page = Page {
+            raw_count: records.len(),
+            items: Vec::new(),
+            rejected: Vec::new(),
+        };
         for r in records {
             match listed_permit(&r) {
                 Some(p) => page.items.push(p),
-                None => page
-                    .rejected
-                    .push(format!("permit without registration id or applicant: {r:?}")),
+                None => page.rejected.push(format!(
+                    "permit without registration id or applicant: {r:?}"
+                )),
             }
         }
         Ok(page)
@@ -185,7 +220,10 @@ mod tests {
         r.insert("n_pemohon".into(), "Budi  Santoso".into());
         r.insert("d_terima_berkas".into(), "0000-00-00".into());
         let p = listed_permit(&r);
-        assert_eq!(p.as_ref().map(|p| p.applicant.as_str()), Some("Budi Santoso"));
+        assert_eq!(
+            p.as_ref().map(|p| p.applicant.as_str()),
+            Some("Budi Santoso")
+        );
         assert_eq!(p.and_then(|p| p.received), None);
     }
 }

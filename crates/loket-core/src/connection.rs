@@ -216,7 +216,10 @@ impl ConnectionInput {
             );
         }
         if !(1..=64).contains(&self.max_concurrent) {
-            err("max_concurrent", "Concurrent requests must be between 1 and 64.");
+            err(
+                "max_concurrent",
+                "Concurrent requests must be between 1 and 64.",
+            );
         }
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
         match self.kind {
@@ -225,7 +228,10 @@ impl ConnectionInput {
                     err("database", "Odoo needs the database name.");
                 }
                 if blank(&self.username) && self.protocol != Some(OdooProtocol::Json2) {
-                    err("username", "Odoo needs the login of the user Loket acts as.");
+                    err(
+                        "username",
+                        "Odoo needs the login of the user Loket acts as.",
+                    );
                 }
             }
             ConnectionKind::Hacienda => {

@@ -70,9 +70,18 @@ mod tests {
         assert_eq!(ErrorCategory::from_status(200), None);
         assert_eq!(ErrorCategory::from_status(401), Some(ErrorCategory::Auth));
         assert_eq!(ErrorCategory::from_status(403), Some(ErrorCategory::Auth));
-        assert_eq!(ErrorCategory::from_status(429), Some(ErrorCategory::RateLimit));
-        assert_eq!(ErrorCategory::from_status(400), Some(ErrorCategory::Validation));
-        assert_eq!(ErrorCategory::from_status(503), Some(ErrorCategory::Transient));
+        assert_eq!(
+            ErrorCategory::from_status(429),
+            Some(ErrorCategory::RateLimit)
+        );
+        assert_eq!(
+            ErrorCategory::from_status(400),
+            Some(ErrorCategory::Validation)
+        );
+        assert_eq!(
+            ErrorCategory::from_status(503),
+            Some(ErrorCategory::Transient)
+        );
         assert_eq!(ErrorCategory::from_status(500), Some(ErrorCategory::Server));
     }
 

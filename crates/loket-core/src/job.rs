@@ -16,11 +16,18 @@ pub enum JobKind {
     NewPermits,
     /// Delete integration-log rows past their retention.
     LogCleanup,
+    /// Copy the database to the backups folder, keeping the last few copies.
+    DatabaseBackup,
 }
 
 impl JobKind {
     /// Every job, in menu order.
-    pub const ALL: [JobKind; 3] = [Self::PermitTypes, Self::NewPermits, Self::LogCleanup];
+    pub const ALL: [JobKind; 4] = [
+        Self::PermitTypes,
+        Self::NewPermits,
+        Self::LogCleanup,
+        Self::DatabaseBackup,
+    ];
 
     /// The stable name stored in SQLite.
     pub fn as_str(self) -> &'static str {
@@ -28,6 +35,7 @@ impl JobKind {
             Self::PermitTypes => "permit_types",
             Self::NewPermits => "new_permits",
             Self::LogCleanup => "log_cleanup",
+            Self::DatabaseBackup => "database_backup",
         }
     }
 
@@ -40,7 +48,7 @@ impl JobKind {
     pub fn connection_kind(self) -> Option<ConnectionKind> {
         match self {
             Self::PermitTypes | Self::NewPermits => Some(ConnectionKind::Sicantik),
-            Self::LogCleanup => None,
+            Self::LogCleanup | Self::DatabaseBackup => None,
         }
     }
 
@@ -50,6 +58,7 @@ impl JobKind {
             Self::PermitTypes => Schedule::Daily { at: "01:00".into() },
             Self::NewPermits => Schedule::Every { minutes: 15 },
             Self::LogCleanup => Schedule::Daily { at: "03:30".into() },
+            Self::DatabaseBackup => Schedule::Daily { at: "02:30".into() },
         }
     }
 }

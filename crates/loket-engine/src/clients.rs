@@ -27,7 +27,10 @@ fn fingerprint(c: &Connection, secret: Option<&str>) -> String {
 }
 
 /// The HTTP settings of a connection.
-pub(crate) fn settings_for(c: &Connection, secret: Option<&str>) -> Result<ConnectionSettings, RemoteError> {
+pub(crate) fn settings_for(
+    c: &Connection,
+    secret: Option<&str>,
+) -> Result<ConnectionSettings, RemoteError> {
     let mut base = c.base_url.trim().to_string();
     if !base.ends_with('/') {
         base.push('/');
@@ -53,11 +56,18 @@ pub(crate) fn settings_for(c: &Connection, secret: Option<&str>) -> Result<Conne
 
 impl ClientCache {
     pub(crate) fn new(log: mpsc::UnboundedSender<CallRecord>) -> Self {
-        Self { clients: Mutex::new(HashMap::new()), log }
+        Self {
+            clients: Mutex::new(HashMap::new()),
+            log,
+        }
     }
 
     /// The shared client of a saved connection.
-    pub(crate) async fn get(&self, c: &Connection, secret: Option<&str>) -> Result<Arc<ConnectionClient>, RemoteError> {
+    pub(crate) async fn get(
+        &self,
+        c: &Connection,
+        secret: Option<&str>,
+    ) -> Result<Arc<ConnectionClient>, RemoteError> {
         let key = fingerprint(c, secret);
         let mut clients = self.clients.lock().await;
         if let Some((k, client)) = clients.get(&c.id) {
@@ -71,7 +81,11 @@ impl ClientCache {
     }
 
     /// A one-off client for an unsaved connection: nothing is logged (there is no row yet).
-    pub(crate) fn detached(&self, c: &Connection, secret: Option<&str>) -> Result<Arc<ConnectionClient>, RemoteError> {
+    pub(crate) fn detached(
+        &self,
+        c: &Connection,
+        secret: Option<&str>,
+    ) -> Result<Arc<ConnectionClient>, RemoteError> {
         let log = (c.id > 0).then(|| self.log.clone());
         ConnectionClient::new(settings_for(c, secret)?, log)
     }

@@ -85,8 +85,16 @@ impl Engine {
     pub async fn test_connection(&self, id: i64) -> Result<TestOutcome> {
         let connection = self.inner.store.get_connection(id).await?;
         let secret = self.connection_secret(&connection).await?;
-        let client = self.inner.clients.get(&connection, secret.as_deref()).await?;
-        let outcome = within_timeout(&connection, probe::test_connection(&connection, client, secret.as_deref())).await;
+        let client = self
+            .inner
+            .clients
+            .get(&connection, secret.as_deref())
+            .await?;
+        let outcome = within_timeout(
+            &connection,
+            probe::test_connection(&connection, client, secret.as_deref()),
+        )
+        .await;
         self.changed(&["connections", "log"]);
         Ok(outcome)
     }
@@ -122,8 +130,15 @@ impl Engine {
             updated_at: now,
             stats: ConnectionStats::default(),
         };
-        let client = self.inner.clients.detached(&connection, secret.as_deref())?;
-        Ok(within_timeout(&connection, probe::test_connection(&connection, client, secret.as_deref())).await)
+        let client = self
+            .inner
+            .clients
+            .detached(&connection, secret.as_deref())?;
+        Ok(within_timeout(
+            &connection,
+            probe::test_connection(&connection, client, secret.as_deref()),
+        )
+        .await)
     }
 
     /// The stored secret of a connection, if it has one.
@@ -159,12 +174,17 @@ async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, crate::SecretError> + Send + 'static,
 ) -> Result<T, crate::SecretError> {
     tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
-        Err(crate::SecretError::Unavailable { detail: e.to_string() })
+        Err(crate::SecretError::Unavailable {
+            detail: e.to_string(),
+        })
     })
 }
 
 /// The probe answers within the connection's timeout, whatever the server does.
-async fn within_timeout(c: &Connection, probe: impl std::future::Future<Output = TestOutcome>) -> TestOutcome {
+async fn within_timeout(
+    c: &Connection,
+    probe: impl std::future::Future<Output = TestOutcome>,
+) -> TestOutcome {
     let limit = Duration::from_millis(u64::from(c.timeout_ms));
     match tokio::time::timeout(limit, probe).await {
         Ok(outcome) => outcome,
@@ -174,7 +194,10 @@ async fn within_timeout(c: &Connection, probe: impl std::future::Future<Output =
             authenticated: None,
             latency_ms: i64::try_from(limit.as_millis()).unwrap_or(i64::MAX),
             failed_step: Some(TestStep::Timeout),
-            reason: Some(format!("No complete answer within {} s.", limit.as_secs_f64())),
+            reason: Some(format!(
+                "No complete answer within {} s.",
+                limit.as_secs_f64()
+            )),
             details: None,
         },
     }

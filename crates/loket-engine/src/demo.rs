@@ -2,7 +2,53 @@
 
 use loket_core::{ConnectionInput, ConnectionKind, Environment, OdooProtocol};
 
+use crate::info::SandboxInfo;
 use crate::{Engine, Result};
+
+/// The built-in sandbox, running, with what demo mode needs to know about it.
+pub struct Sandbox {
+    pub running: loket_sim::RunningSim,
+    pub info: SandboxInfo,
+    pub setup: DemoSetup,
+}
+
+/// The sandbox as demo mode runs it: answers take a realistic 120 ms, so progress is visible.
+pub fn demo_sim_config() -> loket_sim::SimConfig {
+    loket_sim::SimConfig {
+        faults: loket_sim::Faults {
+            latency_ms: 120,
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+/// Starts the sandbox on loopback ports.
+pub async fn start_sandbox(
+    config: loket_sim::SimConfig,
+) -> std::result::Result<Sandbox, loket_sim::SimError> {
+    let running = loket_sim::start(config).await?;
+    let info = SandboxInfo {
+        sicantik_url: running.sicantik_url.clone(),
+        odoo_url: running.odoo_url.clone(),
+        hacienda_url: running.hacienda_url.clone(),
+    };
+    let setup = DemoSetup {
+        sicantik_url: running.sicantik_url.clone(),
+        odoo_url: running.odoo_url.clone(),
+        odoo_database: loket_sim::ODOO_DB.into(),
+        odoo_login: loket_sim::ODOO_LOGIN.into(),
+        odoo_password: loket_sim::ODOO_PASSWORD.into(),
+        hacienda_url: running.hacienda_url.clone(),
+        hacienda_username: loket_sim::HACIENDA_USERNAME.into(),
+        hacienda_password: loket_sim::HACIENDA_PASSWORD.into(),
+    };
+    Ok(Sandbox {
+        running,
+        info,
+        setup,
+    })
+}
 
 /// Where the sandbox listens and what it accepts.
 #[derive(Debug, Clone)]
@@ -18,7 +64,11 @@ pub struct DemoSetup {
 }
 
 /// The demo connections' names.
-pub const DEMO_NAMES: [&str; 3] = ["Permit office (sandbox)", "Odoo (sandbox)", "Hacienda (sandbox)"];
+pub const DEMO_NAMES: [&str; 3] = [
+    "Permit office (sandbox)",
+    "Odoo (sandbox)",
+    "Hacienda (sandbox)",
+];
 
 impl Engine {
     /// Creates the demo connections, or points existing ones at the sandbox's current ports.
@@ -40,7 +90,12 @@ impl Engine {
             active: true,
             secret: None,
         };
-        self.save_connection(base(DEMO_NAMES[0], ConnectionKind::Sicantik, &demo.sicantik_url)).await?;
+        self.save_connection(base(
+            DEMO_NAMES[0],
+            ConnectionKind::Sicantik,
+            &demo.sicantik_url,
+        ))
+        .await?;
         self.save_connection(ConnectionInput {
             database: Some(demo.odoo_database.clone()),
             username: Some(demo.odoo_login.clone()),

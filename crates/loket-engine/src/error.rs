@@ -35,9 +35,10 @@ impl From<EngineError> for ApiError {
                 a.details = r.details.clone();
                 a
             }
-            EngineError::Store(StoreError::NotFound { what, id }) => {
-                ApiError::new(ApiErrorCode::NotFound, format!("The {what} ({id}) no longer exists."))
-            }
+            EngineError::Store(StoreError::NotFound { what, id }) => ApiError::new(
+                ApiErrorCode::NotFound,
+                format!("The {what} ({id}) no longer exists."),
+            ),
             EngineError::Store(StoreError::Conflict(m)) => ApiError::validation(vec![FieldError {
                 field: "name".into(),
                 message: m,

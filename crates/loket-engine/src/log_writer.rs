@@ -12,7 +12,10 @@ use crate::events::EngineEvent;
 const BATCH: usize = 500;
 const LINGER: Duration = Duration::from_millis(250);
 
-pub(crate) fn spawn(store: Store, events: broadcast::Sender<EngineEvent>) -> mpsc::UnboundedSender<CallRecord> {
+pub(crate) fn spawn(
+    store: Store,
+    events: broadcast::Sender<EngineEvent>,
+) -> mpsc::UnboundedSender<CallRecord> {
     let (tx, mut rx) = mpsc::unbounded_channel::<CallRecord>();
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(BATCH);
@@ -29,7 +32,9 @@ pub(crate) fn spawn(store: Store, events: broadcast::Sender<EngineEvent>) -> mps
                 tracing::error!(error = %e, rows = batch.len(), "integration log rows could not be written");
             }
             batch.clear();
-            let _ = events.send(EngineEvent::Changed { topics: vec!["log".into(), "connections".into()] });
+            let _ = events.send(EngineEvent::Changed {
+                topics: vec!["log".into(), "connections".into()],
+            });
         }
     });
     tx

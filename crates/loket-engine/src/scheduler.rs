@@ -29,11 +29,17 @@ impl Engine {
                 .next_after(job.anchor_at, tz)
                 .and_then(|first| job.schedule.next_after(first, tz))
                 .is_some_and(|second| second <= now);
-            let trigger = if missed_several { "catch_up" } else { "schedule" };
+            let trigger = if missed_several {
+                "catch_up"
+            } else {
+                "schedule"
+            };
             match self.start_job(job.id, trigger).await {
                 Ok(run) => started.push(run),
                 Err(EngineError::Busy(_)) => {}
-                Err(e) => tracing::error!(job = job.id, error = %e, "scheduled job could not start"),
+                Err(e) => {
+                    tracing::error!(job = job.id, error = %e, "scheduled job could not start")
+                }
             }
         }
         Ok(started)

@@ -12,7 +12,9 @@ const SERVICE: &str = "loket";
 pub enum SecretError {
     #[error("The system keyring is not available: {detail}")]
     Unavailable { detail: String },
-    #[error("The system keyring is locked: unlock it (log in to the desktop session) and try again.")]
+    #[error(
+        "The system keyring is locked: unlock it (log in to the desktop session) and try again."
+    )]
     Locked,
     #[error("The keyring refused the secret: {0}")]
     Rejected(String),

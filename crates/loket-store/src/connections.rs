@@ -33,7 +33,8 @@ impl TryFrom<ConnectionRow> for Connection {
     type Error = StoreError;
 
     fn try_from(r: ConnectionRow) -> Result<Self> {
-        let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("connection {}: {what} {v:?}", r.id));
+        let corrupt =
+            |what: &str, v: &str| StoreError::Corrupt(format!("connection {}: {what} {v:?}", r.id));
         Ok(Connection {
             id: r.id,
             kind: ConnectionKind::parse(&r.kind).ok_or_else(|| corrupt("kind", &r.kind))?,
@@ -43,7 +44,8 @@ impl TryFrom<ConnectionRow> for Connection {
                 None => None,
                 Some(p) => Some(OdooProtocol::parse(p).ok_or_else(|| corrupt("protocol", p))?),
             },
-            timeout_ms: u32::try_from(r.timeout_ms).map_err(|_| corrupt("timeout", "out of range"))?,
+            timeout_ms: u32::try_from(r.timeout_ms)
+                .map_err(|_| corrupt("timeout", "out of range"))?,
             max_concurrent: u32::try_from(r.max_concurrent)
                 .map_err(|_| corrupt("max_concurrent", "out of range"))?,
             name: r.name,
@@ -249,21 +251,36 @@ mod tests {
     #[tokio::test]
     async fn save_read_update_delete() {
         let (store, _dir) = temp_store().await;
-        let id = store.save_connection(&input("ERP"), true).await.unwrap_or_else(|e| panic!("{e}"));
-        let c = store.get_connection(id).await.unwrap_or_else(|e| panic!("{e}"));
+        let id = store
+            .save_connection(&input("ERP"), true)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let c = store
+            .get_connection(id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.name, "ERP");
         assert_eq!(c.protocol, Some(OdooProtocol::Xmlrpc));
         assert!(c.has_secret);
 
         let mut changed = input("ERP 2");
         changed.id = Some(id);
-        store.save_connection(&changed, false).await.unwrap_or_else(|e| panic!("{e}"));
-        let list = store.list_connections().await.unwrap_or_else(|e| panic!("{e}"));
+        store
+            .save_connection(&changed, false)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let list = store
+            .list_connections()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].name, "ERP 2");
         assert!(!list[0].has_secret);
 
-        store.delete_connection(id).await.unwrap_or_else(|e| panic!("{e}"));
+        store
+            .delete_connection(id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(
             store.get_connection(id).await,
             Err(StoreError::NotFound { .. })
@@ -273,7 +290,10 @@ mod tests {
     #[tokio::test]
     async fn names_are_unique_and_missing_ids_are_reported() {
         let (store, _dir) = temp_store().await;
-        store.save_connection(&input("ERP"), false).await.unwrap_or_else(|e| panic!("{e}"));
+        store
+            .save_connection(&input("ERP"), false)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(
             store.save_connection(&input("ERP"), false).await,
             Err(StoreError::Conflict(_))
@@ -289,9 +309,16 @@ mod tests {
     #[tokio::test]
     async fn the_secret_never_reaches_the_database_file() {
         let (store, dir) = temp_store().await;
-        store.save_connection(&input("ERP"), true).await.unwrap_or_else(|e| panic!("{e}"));
+        store
+            .save_connection(&input("ERP"), true)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         store.close().await;
-        for entry in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+        for entry in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let bytes = std::fs::read(entry.path()).unwrap_or_default();
             let found = bytes.windows(12).any(|w| w == b"never-stored");
             assert!(!found, "secret found in {}", entry.path().display());

@@ -54,8 +54,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         let kind_name = kind.as_str();
-        let schedule = serde_json::to_string(schedule)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let schedule =
+            serde_json::to_string(schedule).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         sqlx::query!(
             "INSERT INTO job (kind, connection_id, schedule, enabled, anchor_at, created_at)
              VALUES (?, ?, ?, 1, ?, ?)
@@ -112,8 +112,8 @@ impl Store {
 
     /// Changes a job's schedule and whether it runs by itself.
     pub async fn update_job(&self, id: i64, schedule: &Schedule, enabled: bool) -> Result<()> {
-        let schedule = serde_json::to_string(schedule)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let schedule =
+            serde_json::to_string(schedule).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let done = sqlx::query!(
             "UPDATE job SET schedule = ?, enabled = ? WHERE id = ?",
             schedule,
@@ -176,7 +176,12 @@ mod tests {
         let (store, _dir) = temp_store().await;
         let now = Utc::now();
         let a = store
-            .ensure_job(JobKind::LogCleanup, None, &JobKind::LogCleanup.default_schedule(), now)
+            .ensure_job(
+                JobKind::LogCleanup,
+                None,
+                &JobKind::LogCleanup.default_schedule(),
+                now,
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let b = store

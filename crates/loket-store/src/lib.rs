@@ -28,6 +28,13 @@ pub use permits::{PermitPage, PermitRecord, PermitTypeRecord};
 /// Result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The OS's per-user data folder for Loket (demo data kept apart in `demo/`).
+pub fn default_data_dir(demo: bool) -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("org", "Loket", "Loket")?;
+    let base = dirs.data_dir().to_path_buf();
+    Some(if demo { base.join("demo") } else { base })
+}
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
 /// The app's database.
@@ -74,7 +81,10 @@ impl Store {
                 sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1")
                     .fetch_one(&self.pool)
                     .await?;
-            let known = MIGRATOR.iter().filter(|m| m.migration_type.is_up_migration()).count();
+            let known = MIGRATOR
+                .iter()
+                .filter(|m| m.migration_type.is_up_migration())
+                .count();
             if usize::try_from(done).unwrap_or(usize::MAX) < known {
                 let target = self.backup_path("before-migration");
                 self.backup_to(&target).await?;

@@ -157,7 +157,10 @@ mod tests {
             active: true,
             secret: None,
         };
-        let conn = store.save_connection(&input, false).await.unwrap_or_else(|e| panic!("{e}"));
+        let conn = store
+            .save_connection(&input, false)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let old = Utc::now() - chrono::Duration::days(40);
         let entry = |at, endpoint: &str, cat| NewLogEntry {
             connection_id: conn,
@@ -174,22 +177,35 @@ mod tests {
         store
             .append_log(&[
                 entry(old, "jumlahPerizinan", None),
-                entry(Utc::now(), "listpermohonanterbit", Some(ErrorCategory::Server)),
+                entry(
+                    Utc::now(),
+                    "listpermohonanterbit",
+                    Some(ErrorCategory::Server),
+                ),
                 entry(Utc::now(), "jenisperizinanlist", None),
             ])
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let c = store.get_connection(conn).await.unwrap_or_else(|e| panic!("{e}"));
+        let c = store
+            .get_connection(conn)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((c.stats.requests, c.stats.errors), (3, 1));
 
         let errors = store
-            .list_log(&LogFilter { only_errors: true, ..LogFilter::default() })
+            .list_log(&LogFilter {
+                only_errors: true,
+                ..LogFilter::default()
+            })
             .await
             .unwrap_or_default();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].error_category, Some(ErrorCategory::Server));
         let by_endpoint = store
-            .list_log(&LogFilter { endpoint_contains: Some("jenis".into()), ..LogFilter::default() })
+            .list_log(&LogFilter {
+                endpoint_contains: Some("jenis".into()),
+                ..LogFilter::default()
+            })
             .await
             .unwrap_or_default();
         assert_eq!(by_endpoint.len(), 1);

@@ -208,7 +208,12 @@ mod tests {
         let (store, _dir) = temp_store().await;
         let t0 = Utc::now() - chrono::Duration::hours(2);
         let job = store
-            .ensure_job(JobKind::LogCleanup, None, &JobKind::LogCleanup.default_schedule(), t0)
+            .ensure_job(
+                JobKind::LogCleanup,
+                None,
+                &JobKind::LogCleanup.default_schedule(),
+                t0,
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let now = Utc::now();
@@ -220,16 +225,28 @@ mod tests {
             store.get_job(job).await.map(|j| j.anchor_at).ok(),
             Some(now)
         );
-        let counts = RunCounts { created: 3, updated: 1, unchanged: 5, failed: 1 };
+        let counts = RunCounts {
+            created: 3,
+            updated: 1,
+            unchanged: 5,
+            failed: 1,
+        };
         let done = store
             .finish_run(run, RunStatus::Partial, counts, Some("1 failed"), now)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(done.status, RunStatus::Partial);
         assert_eq!(done.counts, counts);
-        let listed = store.list_runs(None, Some(JobKind::LogCleanup), 10).await.unwrap_or_default();
+        let listed = store
+            .list_runs(None, Some(JobKind::LogCleanup), 10)
+            .await
+            .unwrap_or_default();
         assert_eq!(listed.len(), 1);
-        assert!(store.list_runs(None, Some(JobKind::NewPermits), 10).await.unwrap_or_default().is_empty());
+        assert!(store
+            .list_runs(None, Some(JobKind::NewPermits), 10)
+            .await
+            .unwrap_or_default()
+            .is_empty());
     }
 
     #[tokio::test]
@@ -237,7 +254,12 @@ mod tests {
         let (store, _dir) = temp_store().await;
         let now = Utc::now();
         let job = store
-            .ensure_job(JobKind::LogCleanup, None, &JobKind::LogCleanup.default_schedule(), now)
+            .ensure_job(
+                JobKind::LogCleanup,
+                None,
+                &JobKind::LogCleanup.default_schedule(),
+                now,
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let run = store

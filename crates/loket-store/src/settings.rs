@@ -41,8 +41,15 @@ mod tests {
     async fn settings_default_then_persist() {
         let (store, _dir) = temp_store().await;
         assert_eq!(store.settings().await.ok(), Some(Settings::default()));
-        let s = Settings { language: Language::Id, office_timezone: "Asia/Makassar".into(), ..Settings::default() };
-        store.save_settings(&s).await.unwrap_or_else(|e| panic!("{e}"));
+        let s = Settings {
+            language: Language::Id,
+            office_timezone: "Asia/Makassar".into(),
+            ..Settings::default()
+        };
+        store
+            .save_settings(&s)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(store.settings().await.ok(), Some(s));
     }
 }

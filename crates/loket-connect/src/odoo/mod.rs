@@ -82,17 +82,39 @@ impl OdooErrorKind {
 
     fn error(self, odoo_message: &str, database: &str) -> RemoteError {
         let (category, message) = match self {
-            Self::AccessDenied => (ErrorCategory::Auth, "Odoo refused the login: check the user and password or API key.".to_string()),
-            Self::AccessError => (ErrorCategory::Auth, "The Odoo user may not do this.".to_string()),
-            Self::Validation => (ErrorCategory::Validation, "Odoo rejected the values.".to_string()),
-            Self::UserError => (ErrorCategory::Validation, "Odoo refused the request.".to_string()),
-            Self::MissingRecord => (ErrorCategory::Validation, "The record no longer exists in Odoo.".to_string()),
+            Self::AccessDenied => (
+                ErrorCategory::Auth,
+                "Odoo refused the login: check the user and password or API key.".to_string(),
+            ),
+            Self::AccessError => (
+                ErrorCategory::Auth,
+                "The Odoo user may not do this.".to_string(),
+            ),
+            Self::Validation => (
+                ErrorCategory::Validation,
+                "Odoo rejected the values.".to_string(),
+            ),
+            Self::UserError => (
+                ErrorCategory::Validation,
+                "Odoo refused the request.".to_string(),
+            ),
+            Self::MissingRecord => (
+                ErrorCategory::Validation,
+                "The record no longer exists in Odoo.".to_string(),
+            ),
             Self::SessionExpired => (ErrorCategory::Auth, "The Odoo session expired.".to_string()),
-            Self::TooManyLoginFailures => (ErrorCategory::Auth, "Odoo locked logins after too many failures; wait before trying again.".to_string()),
-            Self::UnknownDatabase => (ErrorCategory::Validation, format!("Odoo has no database named \"{database}\".")),
+            Self::TooManyLoginFailures => (
+                ErrorCategory::Auth,
+                "Odoo locked logins after too many failures; wait before trying again.".to_string(),
+            ),
+            Self::UnknownDatabase => (
+                ErrorCategory::Validation,
+                format!("Odoo has no database named \"{database}\"."),
+            ),
             Self::Other => (ErrorCategory::Server, "Odoo reported an error.".to_string()),
         };
-        let mut e = RemoteError::new(FailureKind::Refused, category, message).with_details(odoo_message);
+        let mut e =
+            RemoteError::new(FailureKind::Refused, category, message).with_details(odoo_message);
         e.code = Some(self.as_str().to_string());
         e
     }
@@ -124,7 +146,12 @@ pub struct OdooClient {
 impl OdooClient {
     /// Wraps the connection's HTTP client.
     pub fn new(http: Arc<ConnectionClient>, protocol: OdooProtocol, login: OdooLogin) -> Self {
-        Self { http, protocol, login, uid: OnceCell::new() }
+        Self {
+            http,
+            protocol,
+            login,
+            uid: OnceCell::new(),
+        }
     }
 
     /// The server's version.
@@ -142,45 +169,77 @@ impl OdooClient {
             .get("server_version")
             .or_else(|| value.get("version"))
             .and_then(Value::as_str)
-            .ok_or_else(|| RemoteError::new(
-                FailureKind::Malformed,
-                ErrorCategory::Validation,
-                "This address answered, but not like an Odoo server (no version).",
-            ))?;
-        Ok(OdooVersion { server_version: server_version.to_string() })
+            .ok_or_else(|| {
+                RemoteError::new(
+                    FailureKind::Malformed,
+                    ErrorCategory::Validation,
+                    "This address answered, but not like an Odoo server (no version).",
+                )
+            })?;
+        Ok(OdooVersion {
+            server_version: server_version.to_string(),
+        })
     }
 
     /// Logs in once and keeps the uid; later calls reuse it.
     pub async fn authenticate(&self) -> Result<i64, RemoteError> {
-        self.uid.get_or_try_init(|| self.login_once()).await.copied()
+        self.uid
+            .get_or_try_init(|| self.login_once())
+            .await
+            .copied()
     }
 
     async fn login_once(&self) -> Result<i64, RemoteError> {
         let l = &self.login;
-        let params = vec![json!(l.database), json!(l.login), json!(l.secret), json!({})];
+        let params = vec![
+            json!(l.database),
+            json!(l.login),
+            json!(l.secret),
+            json!({}),
+        ];
         let value = match self.protocol {
-            OdooProtocol::Xmlrpc => self.xmlrpc("xmlrpc/2/common", "authenticate", params).await?,
+            OdooProtocol::Xmlrpc => {
+                self.xmlrpc("xmlrpc/2/common", "authenticate", params)
+                    .await?
+            }
             OdooProtocol::Jsonrpc => self.jsonrpc("common", "authenticate", params).await?,
             OdooProtocol::Json2 => {
                 // JSON-2 has no login call: the API key authenticates each request.
-                self.json2("res.users", "context_get", json!({})).await?;
+                self.json2("res.users", "search_count", json!({"domain": []}))
+                    .await?;
                 return Ok(0);
             }
         };
         match value {
-            Value::Number(n) => n.as_i64().ok_or_else(|| RemoteError::malformed("the login", n)),
-            Value::Bool(false) => Err(OdooErrorKind::AccessDenied.error("authenticate returned false", &l.database)),
+            Value::Number(n) => n
+                .as_i64()
+                .ok_or_else(|| RemoteError::malformed("the login", n)),
+            Value::Bool(false) => {
+                Err(OdooErrorKind::AccessDenied.error("authenticate returned false", &l.database))
+            }
             other => Err(RemoteError::malformed("the login", other)),
         }
     }
 
     /// `execute_kw(model, method, args, kwargs)` after logging in.
-    pub async fn execute_kw(&self, model: &str, method: &str, args: Value, kwargs: Value) -> Result<Value, RemoteError> {
+    pub async fn execute_kw(
+        &self,
+        model: &str,
+        method: &str,
+        args: Value,
+        kwargs: Value,
+    ) -> Result<Value, RemoteError> {
         if self.protocol == OdooProtocol::Json2 {
             let mut body = kwargs;
             if let (Some(obj), Value::Array(a)) = (body.as_object_mut(), &args) {
                 if let Some(first) = a.first() {
-                    let key = if method == "create" { "vals_list" } else if first.is_array() && first.get(0).is_some_and(|v| v.is_number()) { "ids" } else { "domain" };
+                    let key = if method == "create" {
+                        "vals_list"
+                    } else if first.is_array() && first.get(0).is_some_and(|v| v.is_number()) {
+                        "ids"
+                    } else {
+                        "domain"
+                    };
                     obj.insert(key.into(), first.clone());
                 }
             }
@@ -188,18 +247,33 @@ impl OdooClient {
         }
         let uid = self.authenticate().await?;
         let l = &self.login;
-        let params = vec![json!(l.database), json!(uid), json!(l.secret), json!(model), json!(method), args, kwargs];
+        let params = vec![
+            json!(l.database),
+            json!(uid),
+            json!(l.secret),
+            json!(model),
+            json!(method),
+            args,
+            kwargs,
+        ];
         match self.protocol {
             OdooProtocol::Xmlrpc => self.xmlrpc("xmlrpc/2/object", "execute_kw", params).await,
             _ => self.jsonrpc("object", "execute_kw", params).await,
         }
     }
 
-    async fn xmlrpc(&self, path: &str, method: &str, params: Vec<Value>) -> Result<Value, RemoteError> {
+    async fn xmlrpc(
+        &self,
+        path: &str,
+        method: &str,
+        params: Vec<Value>,
+    ) -> Result<Value, RemoteError> {
         let body = xmlrpc::method_call(method, &params);
         let request = RemoteRequest::post(path, Body::Xml(body)).idempotent(method == "version");
         let response = self.http.send(request).await?;
-        match xmlrpc::parse_response(&response.text()).map_err(|e| RemoteError::malformed("the XML-RPC call", e))? {
+        match xmlrpc::parse_response(&response.text())
+            .map_err(|e| RemoteError::malformed("the XML-RPC call", e))?
+        {
             xmlrpc::MethodResponse::Value(v) => Ok(v),
             xmlrpc::MethodResponse::Fault { code, message } => {
                 Err(OdooErrorKind::from_fault(code, &message).error(&message, &self.login.database))
@@ -207,17 +281,29 @@ impl OdooClient {
         }
     }
 
-    async fn jsonrpc(&self, service: &str, method: &str, args: Vec<Value>) -> Result<Value, RemoteError> {
+    async fn jsonrpc(
+        &self,
+        service: &str,
+        method: &str,
+        args: Vec<Value>,
+    ) -> Result<Value, RemoteError> {
         let body = json!({"jsonrpc": "2.0", "method": "call", "id": 1,
                           "params": {"service": service, "method": method, "args": args}});
-        let request = RemoteRequest::post("jsonrpc", Body::Json(body)).idempotent(method == "version");
+        let request =
+            RemoteRequest::post("jsonrpc", Body::Json(body)).idempotent(method == "version");
         let response = self.http.send(request).await?;
         let mut reply: Value = serde_json::from_slice(&response.body)
             .map_err(|e| RemoteError::malformed("the JSON-RPC call", e))?;
         if let Some(error) = reply.get("error") {
-            let name = error.pointer("/data/name").and_then(Value::as_str).unwrap_or_default();
-            let message = error.pointer("/data/message").or_else(|| error.get("message"))
-                .and_then(Value::as_str).unwrap_or_default();
+            let name = error
+                .pointer("/data/name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let message = error
+                .pointer("/data/message")
+                .or_else(|| error.get("message"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let kind = if error.get("code").and_then(Value::as_i64) == Some(100) {
                 OdooErrorKind::SessionExpired
             } else {
@@ -225,7 +311,10 @@ impl OdooClient {
             };
             return Err(kind.error(message, &self.login.database));
         }
-        reply.get_mut("result").map(Value::take).ok_or_else(|| RemoteError::malformed("the JSON-RPC call", "no result"))
+        reply
+            .get_mut("result")
+            .map(Value::take)
+            .ok_or_else(|| RemoteError::malformed("the JSON-RPC call", "no result"))
     }
 
     async fn json2(&self, model: &str, method: &str, body: Value) -> Result<Value, RemoteError> {
@@ -235,9 +324,13 @@ impl OdooClient {
             request = request.header("X-Odoo-Database", self.login.database.clone());
         }
         match self.http.send(request).await {
-            Ok(response) => serde_json::from_slice(&response.body).map_err(|e| RemoteError::malformed("the JSON-2 call", e)),
+            Ok(response) => serde_json::from_slice(&response.body)
+                .map_err(|e| RemoteError::malformed("the JSON-2 call", e)),
             Err(e) => {
-                let parsed: Option<Value> = e.details.as_deref().and_then(|d| serde_json::from_str(d).ok());
+                let parsed: Option<Value> = e
+                    .details
+                    .as_deref()
+                    .and_then(|d| serde_json::from_str(d).ok());
                 match (e.status, parsed) {
                     (Some(401), _) => Err(OdooErrorKind::AccessDenied.error("invalid API key", &self.login.database)),
                     (Some(_), Some(err)) => {
@@ -262,20 +355,56 @@ mod tests {
 
     #[test]
     fn exception_names_map_to_kinds() {
-        assert_eq!(OdooErrorKind::from_name("odoo.exceptions.AccessDenied", "Access Denied"), OdooErrorKind::AccessDenied);
-        assert_eq!(OdooErrorKind::from_name("odoo.exceptions.ValidationError", "x"), OdooErrorKind::Validation);
-        assert_eq!(OdooErrorKind::from_name("odoo.exceptions.MissingError", "x"), OdooErrorKind::MissingRecord);
-        assert_eq!(OdooErrorKind::from_name("odoo.http.SessionExpiredException", "x"), OdooErrorKind::SessionExpired);
-        assert_eq!(OdooErrorKind::from_name("psycopg2.OperationalError", "database \"x\" does not exist"), OdooErrorKind::UnknownDatabase);
-        assert_eq!(OdooErrorKind::from_name("odoo.exceptions.AccessDenied", "Too many login failures, please wait a bit before trying again."), OdooErrorKind::TooManyLoginFailures);
+        assert_eq!(
+            OdooErrorKind::from_name("odoo.exceptions.AccessDenied", "Access Denied"),
+            OdooErrorKind::AccessDenied
+        );
+        assert_eq!(
+            OdooErrorKind::from_name("odoo.exceptions.ValidationError", "x"),
+            OdooErrorKind::Validation
+        );
+        assert_eq!(
+            OdooErrorKind::from_name("odoo.exceptions.MissingError", "x"),
+            OdooErrorKind::MissingRecord
+        );
+        assert_eq!(
+            OdooErrorKind::from_name("odoo.http.SessionExpiredException", "x"),
+            OdooErrorKind::SessionExpired
+        );
+        assert_eq!(
+            OdooErrorKind::from_name("psycopg2.OperationalError", "database \"x\" does not exist"),
+            OdooErrorKind::UnknownDatabase
+        );
+        assert_eq!(
+            OdooErrorKind::from_name(
+                "odoo.exceptions.AccessDenied",
+                "Too many login failures, please wait a bit before trying again."
+            ),
+            OdooErrorKind::TooManyLoginFailures
+        );
     }
 
     #[test]
     fn fault_codes_map_to_kinds() {
-        assert_eq!(OdooErrorKind::from_fault(3, "Access Denied"), OdooErrorKind::AccessDenied);
-        assert_eq!(OdooErrorKind::from_fault(4, "no access"), OdooErrorKind::AccessError);
-        assert_eq!(OdooErrorKind::from_fault(2, "Record does not exist or has been deleted."), OdooErrorKind::MissingRecord);
-        assert_eq!(OdooErrorKind::from_fault(1, "database \"nope\" does not exist"), OdooErrorKind::UnknownDatabase);
-        assert_eq!(OdooErrorKind::from_fault(2, "You cannot do that"), OdooErrorKind::UserError);
+        assert_eq!(
+            OdooErrorKind::from_fault(3, "Access Denied"),
+            OdooErrorKind::AccessDenied
+        );
+        assert_eq!(
+            OdooErrorKind::from_fault(4, "no access"),
+            OdooErrorKind::AccessError
+        );
+        assert_eq!(
+            OdooErrorKind::from_fault(2, "Record does not exist or has been deleted."),
+            OdooErrorKind::MissingRecord
+        );
+        assert_eq!(
+            OdooErrorKind::from_fault(1, "database \"nope\" does not exist"),
+            OdooErrorKind::UnknownDatabase
+        );
+        assert_eq!(
+            OdooErrorKind::from_fault(2, "You cannot do that"),
+            OdooErrorKind::UserError
+        );
     }
 }

@@ -24,9 +24,11 @@ fn write_value(out: &mut String, value: &Value) {
     out.push_str("<value>");
     match value {
         Value::Null => out.push_str("<boolean>0</boolean>"),
-        Value::Bool(b) => {
-            out.push_str(if *b { "<boolean>1</boolean>" } else { "<boolean>0</boolean>" })
-        }
+        Value::Bool(b) => out.push_str(if *b {
+            "<boolean>1</boolean>"
+        } else {
+            "<boolean>0</boolean>"
+        }),
         Value::Number(n) => match n.as_i64() {
             Some(i) if i32::try_from(i).is_ok() => out.push_str(&format!("<int>{i}</int>")),
             Some(i) => out.push_str(&format!("<i8>{i}</i8>")),
@@ -110,7 +112,9 @@ fn read_value(value: &Node) -> Result<Value, String> {
         "boolean" => Value::Bool(text == "1"),
         "double" => {
             let f: f64 = text.parse().map_err(|_| format!("bad double {text:?}"))?;
-            Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)
+            Number::from_f64(f)
+                .map(Value::Number)
+                .unwrap_or(Value::Null)
         }
         "string" => Value::String(typed.text.clone()),
         "dateTime.iso8601" => Value::String(text.to_string()),
@@ -126,14 +130,22 @@ fn read_value(value: &Node) -> Result<Value, String> {
         "array" => Value::Array(
             typed
                 .child("data")
-                .map(|d| d.children.iter().map(read_value).collect::<Result<Vec<_>, _>>())
+                .map(|d| {
+                    d.children
+                        .iter()
+                        .map(read_value)
+                        .collect::<Result<Vec<_>, _>>()
+                })
                 .transpose()?
                 .unwrap_or_default(),
         ),
         "struct" => {
             let mut map = Map::new();
             for member in typed.children.iter().filter(|m| m.name == "member") {
-                let name = member.child("name").map(|n| n.text.clone()).unwrap_or_default();
+                let name = member
+                    .child("name")
+                    .map(|n| n.text.clone())
+                    .unwrap_or_default();
                 let v = member
                     .child("value")
                     .map(read_value)
@@ -156,7 +168,13 @@ mod tests {
     fn a_call_encodes_every_type_and_never_nil() {
         let xml = method_call(
             "execute_kw",
-            &[json!("db"), json!(2), json!(null), json!([1.5, true]), json!({"a<b": "x&y"})],
+            &[
+                json!("db"),
+                json!(2),
+                json!(null),
+                json!([1.5, true]),
+                json!({"a<b": "x&y"}),
+            ],
         );
         assert!(xml.contains("<string>db</string>"));
         assert!(xml.contains("<int>2</int>"));
@@ -178,7 +196,9 @@ mod tests {
             </data></array></value></param></params></methodResponse>"#;
         assert_eq!(
             parse_response(ok),
-            Ok(MethodResponse::Value(json!([{"id": 7, "parent_id": [3, "Acme"], "email": false, "ref": "plain"}])))
+            Ok(MethodResponse::Value(
+                json!([{"id": 7, "parent_id": [3, "Acme"], "email": false, "ref": "plain"}])
+            ))
         );
         let fault = r#"<methodResponse><fault><value><struct>
             <member><name>faultCode</name><value><int>3</int></value></member>
@@ -186,7 +206,10 @@ mod tests {
             </struct></value></fault></methodResponse>"#;
         assert_eq!(
             parse_response(fault),
-            Ok(MethodResponse::Fault { code: 3, message: "Access Denied".into() })
+            Ok(MethodResponse::Fault {
+                code: 3,
+                message: "Access Denied".into()
+            })
         );
         assert!(parse_response("<methodResponse><params>").is_err());
         assert!(parse_response("<html/>").is_err());

@@ -24,7 +24,12 @@ pub struct JobContext {
 }
 
 impl JobContext {
-    pub(crate) fn new(engine: Engine, job: &JobRow, run_id: i64, cancel: CancellationToken) -> Self {
+    pub(crate) fn new(
+        engine: Engine,
+        job: &JobRow,
+        run_id: i64,
+        cancel: CancellationToken,
+    ) -> Self {
         Self {
             engine,
             job_id: job.id,
@@ -51,11 +56,22 @@ impl JobContext {
     /// Adds a page's counts and stores the running totals, so a crash still shows them.
     pub async fn add_counts(&mut self, page: RunCounts) {
         self.counts.add(page);
-        let _ = self.engine.inner.store.update_run_counts(self.run_id, self.counts).await;
+        let _ = self
+            .engine
+            .inner
+            .store
+            .update_run_counts(self.run_id, self.counts)
+            .await;
     }
 
     /// Reports progress; throttled unless `force`.
-    pub fn progress(&mut self, done: u64, total: Option<u64>, stage: impl Into<String>, force: bool) {
+    pub fn progress(
+        &mut self,
+        done: u64,
+        total: Option<u64>,
+        stage: impl Into<String>,
+        force: bool,
+    ) {
         let now = Instant::now();
         if !force && self.last_sent.is_some_and(|t| now - t < PROGRESS_INTERVAL) {
             return;

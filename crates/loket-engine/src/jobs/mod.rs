@@ -1,5 +1,6 @@
 //! Jobs: recorded runs with counts, progress events, cancel, checkpoints, never overlapping.
 
+mod backup;
 mod context;
 mod log_cleanup;
 mod permits;
@@ -29,8 +30,15 @@ pub(crate) enum JobEnd {
 /// Adds the jobs every installation has, and those of each connection.
 pub(crate) async fn ensure_builtin_jobs(engine: &Engine) -> Result<()> {
     let now = engine.now();
-    for kind in JobKind::ALL.into_iter().filter(|k| k.connection_kind().is_none()) {
-        engine.inner.store.ensure_job(kind, None, &kind.default_schedule(), now).await?;
+    for kind in JobKind::ALL
+        .into_iter()
+        .filter(|k| k.connection_kind().is_none())
+    {
+        engine
+            .inner
+            .store
+            .ensure_job(kind, None, &kind.default_schedule(), now)
+            .await?;
     }
     for connection in engine.inner.store.list_connections().await? {
         ensure_connection_jobs(engine, &connection).await?;
@@ -41,8 +49,15 @@ pub(crate) async fn ensure_builtin_jobs(engine: &Engine) -> Result<()> {
 /// Adds the jobs a connection of this kind runs.
 pub(crate) async fn ensure_connection_jobs(engine: &Engine, c: &Connection) -> Result<()> {
     let now = engine.now();
-    for kind in JobKind::ALL.into_iter().filter(|k| k.connection_kind() == Some(c.kind)) {
-        engine.inner.store.ensure_job(kind, Some(c.id), &kind.default_schedule(), now).await?;
+    for kind in JobKind::ALL
+        .into_iter()
+        .filter(|k| k.connection_kind() == Some(c.kind))
+    {
+        engine
+            .inner
+            .store
+            .ensure_job(kind, Some(c.id), &kind.default_schedule(), now)
+            .await?;
     }
     Ok(())
 }
@@ -70,7 +85,10 @@ impl Engine {
                 kind: job.kind,
                 connection_id: job.connection_id,
                 connection_name: job.connection_name.clone(),
-                next_due_at: job.enabled.then(|| job.schedule.next_after(job.anchor_at, tz)).flatten(),
+                next_due_at: job
+                    .enabled
+                    .then(|| job.schedule.next_after(job.anchor_at, tz))
+                    .flatten(),
                 schedule: job.schedule,
                 enabled: job.enabled,
                 running: running.contains(&job.id),
@@ -121,7 +139,11 @@ impl Engine {
         let cancel = CancellationToken::new();
         running.insert(
             job_id,
-            RunHandle { run_id, connection_id: job.connection_id, cancel: cancel.clone() },
+            RunHandle {
+                run_id,
+                connection_id: job.connection_id,
+                cancel: cancel.clone(),
+            },
         );
         drop(running);
         self.changed(&["jobs", "runs"]);
@@ -156,37 +178,70 @@ impl Engine {
                 h.cancel.cancel();
                 Ok(())
             }
-            None => Err(EngineError::NotFound(format!("Run {run_id} is not running."))),
+            None => Err(EngineError::NotFound(format!(
+                "Run {run_id} is not running."
+            ))),
         }
     }
 
     /// Recent runs.
-    pub async fn list_runs(&self, connection_id: Option<i64>, job: Option<JobKind>, limit: u32) -> Result<Vec<SyncRun>> {
-        Ok(self.inner.store.list_runs(connection_id, job, limit.clamp(1, 1000)).await?)
+    pub async fn list_runs(
+        &self,
+        connection_id: Option<i64>,
+        job: Option<JobKind>,
+        limit: u32,
+    ) -> Result<Vec<SyncRun>> {
+        Ok(self
+            .inner
+            .store
+            .list_runs(connection_id, job, limit.clamp(1, 1000))
+            .await?)
     }
 
-    async fn execute(&self, job: JobRow, connection: Option<Connection>, run_id: i64, cancel: CancellationToken) {
+    async fn execute(
+        &self,
+        job: JobRow,
+        connection: Option<Connection>,
+        run_id: i64,
+        cancel: CancellationToken,
+    ) {
         let started = self.now();
         let mut ctx = JobContext::new(self.clone(), &job, run_id, cancel.clone());
         let end = match job.kind {
             JobKind::PermitTypes => permits::permit_types(&mut ctx, connection.as_ref()).await,
             JobKind::NewPermits => permits::new_permits(&mut ctx, connection.as_ref()).await,
             JobKind::LogCleanup => log_cleanup::run(&mut ctx).await,
+            JobKind::DatabaseBackup => backup::run(&mut ctx).await,
         };
         let (status, counts, error) = match end {
-            Ok(JobEnd::Done(counts)) if cancel.is_cancelled() => (RunStatus::Cancelled, counts, None),
+            Ok(JobEnd::Done(counts)) if cancel.is_cancelled() => {
+                (RunStatus::Cancelled, counts, None)
+            }
             Ok(JobEnd::Done(counts)) if counts.failed > 0 => (
                 RunStatus::Partial,
                 counts,
-                Some(format!("{} records could not be read; see the integration log.", counts.failed)),
+                Some(format!(
+                    "{} records could not be read; see the integration log.",
+                    counts.failed
+                )),
             ),
             Ok(JobEnd::Done(counts)) => (RunStatus::Succeeded, counts, None),
-            Ok(JobEnd::Failed { counts, error }) if cancel.is_cancelled() => (RunStatus::Cancelled, counts, Some(error)),
+            Ok(JobEnd::Failed { counts, error }) if cancel.is_cancelled() => {
+                (RunStatus::Cancelled, counts, Some(error))
+            }
             Ok(JobEnd::Failed { counts, error }) => (RunStatus::Failed, counts, Some(error)),
-            Err(e) => (RunStatus::Failed, ctx.counts(), Some(crate::api::user_message(e))),
+            Err(e) => (
+                RunStatus::Failed,
+                ctx.counts(),
+                Some(crate::api::user_message(e)),
+            ),
         };
         let finished = self.now();
-        let run = self.inner.store.finish_run(run_id, status, counts, error.as_deref(), finished).await;
+        let run = self
+            .inner
+            .store
+            .finish_run(run_id, status, counts, error.as_deref(), finished)
+            .await;
         if let (Some(c), RunStatus::Succeeded | RunStatus::Partial) = (&connection, status) {
             let ms = (finished - started).num_milliseconds();
             let _ = self.inner.store.record_sync(c.id, finished, ms).await;
@@ -200,7 +255,10 @@ impl Engine {
                         body: format!(
                             "{}{}: {}",
                             job.kind.as_str(),
-                            run.connection_name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default(),
+                            run.connection_name
+                                .as_deref()
+                                .map(|n| format!(" ({n})"))
+                                .unwrap_or_default(),
                             run.error.clone().unwrap_or_default()
                         ),
                     });
@@ -215,5 +273,26 @@ impl Engine {
     /// Whether any job is running.
     pub async fn any_running(&self) -> bool {
         !self.inner.running.lock().await.is_empty()
+    }
+}
+
+impl Engine {
+    /// Starts every enabled job of every active connection that is not already running.
+    pub async fn sync_now(&self) -> Result<Vec<i64>> {
+        let mut started = Vec::new();
+        for job in self.inner.store.list_jobs().await? {
+            let Some(connection_id) = job.connection_id else {
+                continue;
+            };
+            if !job.enabled || !self.inner.store.get_connection(connection_id).await?.active {
+                continue;
+            }
+            match self.start_job(job.id, "manual").await {
+                Ok(run) => started.push(run),
+                Err(EngineError::Busy(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(started)
     }
 }

@@ -10,7 +10,7 @@ use super::{JobContext, JobEnd};
 use crate::{EngineError, Result};
 
 /// Records asked for per page.
-pub(crate) const PAGE_SIZE: u32 = 100;
+pub(crate) const PAGE_SIZE: u32 = 50;
 
 /// Where a permit list sync resumes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,7 +19,10 @@ struct ListCheckpoint {
     offset: u64,
 }
 
-async fn client(ctx: &JobContext, connection: Option<&Connection>) -> Result<(Connection, SicantikClient)> {
+async fn client(
+    ctx: &JobContext,
+    connection: Option<&Connection>,
+) -> Result<(Connection, SicantikClient)> {
     let c = connection
         .cloned()
         .ok_or_else(|| EngineError::NotFound("This job has no connection.".into()))?;
@@ -29,20 +32,37 @@ async fn client(ctx: &JobContext, connection: Option<&Connection>) -> Result<(Co
 }
 
 /// Pulls the permit types.
-pub(crate) async fn permit_types(ctx: &mut JobContext, connection: Option<&Connection>) -> Result<JobEnd> {
+pub(crate) async fn permit_types(
+    ctx: &mut JobContext,
+    connection: Option<&Connection>,
+) -> Result<JobEnd> {
     let (c, client) = client(ctx, connection).await?;
     ctx.progress(0, None, "permit types", true);
     let page = match client.permit_types().await {
         Ok(page) => page,
-        Err(e) => return Ok(JobEnd::Failed { counts: ctx.counts(), error: e.to_string() }),
+        Err(e) => {
+            return Ok(JobEnd::Failed {
+                counts: ctx.counts(),
+                error: e.to_string(),
+            })
+        }
     };
     let records: Vec<PermitTypeRecord> = page
         .items
         .into_iter()
-        .map(|t| PermitTypeRecord { remote_id: t.remote_id, name: t.name, code: t.code })
+        .map(|t| PermitTypeRecord {
+            remote_id: t.remote_id,
+            name: t.name,
+            code: t.code,
+        })
         .collect();
     let now = ctx.engine.now();
-    let mut counts = ctx.engine.inner.store.upsert_permit_types(c.id, &records, now).await?;
+    let mut counts = ctx
+        .engine
+        .inner
+        .store
+        .upsert_permit_types(c.id, &records, now)
+        .await?;
     counts.failed += u32::try_from(page.rejected.len()).unwrap_or(u32::MAX);
     for reason in &page.rejected {
         tracing::warn!(connection = c.id, "{reason}");
@@ -67,7 +87,10 @@ fn to_record(p: ListedPermit, in_process: bool) -> PermitRecord {
 }
 
 /// Pages through issued, then in-process permits; resumes from the saved checkpoint.
-pub(crate) async fn new_permits(ctx: &mut JobContext, connection: Option<&Connection>) -> Result<JobEnd> {
+pub(crate) async fn new_permits(
+    ctx: &mut JobContext,
+    connection: Option<&Connection>,
+) -> Result<JobEnd> {
     let (c, client) = client(ctx, connection).await?;
     let store = ctx.engine.inner.store.clone();
     let resume: Option<ListCheckpoint> = store
@@ -83,7 +106,10 @@ pub(crate) async fn new_permits(ctx: &mut JobContext, connection: Option<&Connec
     };
     let as_u64 = |n: i64| u64::try_from(n).unwrap_or(0);
     let total = totals.map(|t| as_u64(t.issued) + as_u64(t.in_process));
-    let mut position = resume.unwrap_or(ListCheckpoint { in_process: false, offset: 0 });
+    let mut position = resume.unwrap_or(ListCheckpoint {
+        in_process: false,
+        offset: 0,
+    });
     // What earlier lists already covered, so "done" keeps counting across lists and resumes.
     let mut done = position.offset;
     if position.in_process {
@@ -95,7 +121,11 @@ pub(crate) async fn new_permits(ctx: &mut JobContext, connection: Option<&Connec
         if ctx.is_cancelled() {
             return Ok(JobEnd::Done(ctx.counts()));
         }
-        let list = if position.in_process { PermitList::InProcess } else { PermitList::Issued };
+        let list = if position.in_process {
+            PermitList::InProcess
+        } else {
+            PermitList::Issued
+        };
         let page = match client.permits(list, PAGE_SIZE, position.offset).await {
             Ok(page) => page,
             Err(e) => {
@@ -105,22 +135,39 @@ pub(crate) async fn new_permits(ctx: &mut JobContext, connection: Option<&Connec
                 })
             }
         };
-        let records: Vec<PermitRecord> =
-            page.items.into_iter().map(|p| to_record(p, position.in_process)).collect();
+        let records: Vec<PermitRecord> = page
+            .items
+            .into_iter()
+            .map(|p| to_record(p, position.in_process))
+            .collect();
         let raw = page.raw_count as u64;
         let next = if raw < u64::from(PAGE_SIZE) {
             if position.in_process {
                 None
             } else {
-                Some(ListCheckpoint { in_process: true, offset: 0 })
+                Some(ListCheckpoint {
+                    in_process: true,
+                    offset: 0,
+                })
             }
         } else {
-            Some(ListCheckpoint { in_process: position.in_process, offset: position.offset + raw })
+            Some(ListCheckpoint {
+                in_process: position.in_process,
+                offset: position.offset + raw,
+            })
         };
         let checkpoint = serde_json::to_value(next.unwrap_or(position)).unwrap_or_default();
         let now = ctx.engine.now();
         let mut counts = store
-            .upsert_permit_page(PermitPage { connection_id: c.id, job_id: ctx.job_id, records: &records, checkpoint }, now)
+            .upsert_permit_page(
+                PermitPage {
+                    connection_id: c.id,
+                    job_id: ctx.job_id,
+                    records: &records,
+                    checkpoint,
+                },
+                now,
+            )
             .await?;
         counts.failed += u32::try_from(page.rejected.len()).unwrap_or(u32::MAX);
         ctx.add_counts(counts).await;
@@ -140,6 +187,10 @@ pub(crate) async fn new_permits(ctx: &mut JobContext, connection: Option<&Connec
 }
 
 fn stage(p: ListCheckpoint) -> String {
-    let list = if p.in_process { "in-process applications" } else { "issued permits" };
+    let list = if p.in_process {
+        "in-process applications"
+    } else {
+        "issued permits"
+    };
     format!("{list}, from record {}", p.offset + 1)
 }

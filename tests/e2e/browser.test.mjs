@@ -1,0 +1,351 @@
+// The UI in a real browser (Debian's Chromium through playwright-core) against the real
+// backend, `loket serve --demo`, used as a person would: read the screens, click, type.
+//
+// Run it with tests/e2e/run-e2e.sh (which builds nothing: build first, see scripts/test).
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+import { Child, LOG_FILTER, ROOT, TARGET, bin, cleanupDir, requireFile, tempDir, urlShownIn, waitFor, withLogs } from "./harness.mjs";
+
+const CHROMIUM = process.env.LOKET_CHROMIUM ?? "/usr/bin/chromium";
+const SHOTS = path.join(TARGET, "screenshots", "browser");
+const UI_DIST = path.join(ROOT, "ui", "dist");
+
+const DEMO_CONNECTIONS = ["Permit office (sandbox)", "Odoo (sandbox)", "Hacienda (sandbox)"];
+const NAV_TEXT = {
+  en: { dashboard: "Dashboard", sync: "Sync", connections: "Connections", settings: "Settings" },
+  id: { dashboard: "Dasbor", sync: "Sinkronisasi", connections: "Koneksi", settings: "Pengaturan" },
+  es: { dashboard: "Tablero", sync: "Sincronización", connections: "Conexiones", settings: "Configuración" },
+};
+const SCREENS = ["connections", "sync", "settings", "dashboard"];
+// Sub-parts of the progress bar that share the "progress-" prefix with progress-<run id>.
+const PROGRESS_PARTS = ["progress-counts", "progress-rate", "progress-eta", "progress-stage"];
+
+let server;
+let browser;
+let page;
+let baseUrl;
+let dataDir;
+const pageErrors = [];
+const consoleLines = [];
+
+/** The browser's side of the story, for failure reports. */
+const browserLog = {
+  log: () =>
+    `--- browser console (last 60 lines)\n${consoleLines
+      .slice(-60)
+      .map((l) => `  ${l}`)
+      .join("\n")}\n--- page errors\n${pageErrors.map((l) => `  ${l}`).join("\n")}\n--- end of browser`,
+};
+const logs = () => [server, browserLog];
+const step = (fn) => withLogs(logs, fn);
+
+const byTestId = (id) => page.locator(`[data-testid="${id}"]`);
+
+async function visible(locator, what, timeout = 20_000) {
+  try {
+    await locator.first().waitFor({ state: "visible", timeout });
+  } catch {
+    throw new Error(`${what} did not show within ${timeout / 1000} s (page: ${page.url()})`);
+  }
+  return locator.first();
+}
+
+async function go(section) {
+  const link = await visible(byTestId(`nav-${section}`), `the navigation link nav-${section}`);
+  await link.click();
+  await waitFor(() => page.url().includes(`#/${section}`), {
+    timeout: 10_000,
+    message: `the address to change to #/${section} after clicking nav-${section}`,
+  });
+}
+
+/** The form control for field `name`: data-testid="field-<name>", else the control inside data-field. */
+async function field(name) {
+  const direct = page.locator(`[data-testid="field-${name}"]`);
+  const inside = page.locator(
+    `[data-field="${name}"] input, [data-field="${name}"] select, [data-field="${name}"] textarea`,
+  );
+  const loc = await visible(direct.or(inside), `the form field "${name}"`);
+  const tag = await loc.evaluate((el) => el.tagName.toLowerCase());
+  return ["input", "select", "textarea"].includes(tag) ? loc : loc.locator("input, select, textarea").first();
+}
+
+/** The Test button of a connection row: btn-test, btn-test-<id>, inside the row. */
+async function testButton(row) {
+  return visible(row.locator('[data-testid="btn-test"], [data-testid^="btn-test-"]'), "the row's Test button");
+}
+
+/**
+ * Clicks Test on the row of connection `name` and waits for its answer, shown in the row or in
+ * the detail row right below it. Returns {reachable, authenticated, text}.
+ */
+async function testConnection(name) {
+  const rowId = `connection-row-${name}`;
+  const row = await visible(byTestId(rowId), `the row of connection "${name}"`);
+  await (await testButton(row)).click();
+  const handle = await page
+    .waitForFunction(
+      (id) => {
+        const row = document.querySelector(`[data-testid="${CSS.escape(id)}"]`);
+        if (!row) return null;
+        const scopes = [row, row.nextElementSibling].filter(Boolean);
+        for (const s of scopes) {
+          const r = s.querySelector('[data-testid="test-result"]');
+          if (r)
+            return {
+              reachable: r.getAttribute("data-reachable"),
+              authenticated: r.getAttribute("data-authenticated"),
+              text: r.innerText,
+            };
+          const err = s.querySelector('[data-testid="error-box"]');
+          if (err) return { error: err.innerText };
+        }
+        return null;
+      },
+      rowId,
+      { timeout: 60_000, polling: 200 },
+    )
+    .catch(() => {
+      throw new Error(`no test result for "${name}" within 60 s after clicking Test`);
+    });
+  const result = await handle.jsonValue();
+  assert.ok(!result.error, `testing "${name}" showed an error instead of a result: ${result.error}`);
+  return result;
+}
+
+before(async () => {
+  requireFile(bin("loket"), "build it first: cargo build -p loket-cli");
+  requireFile(path.join(UI_DIST, "index.html"), "build the UI first: (cd ui && npm run build)");
+  requireFile(CHROMIUM, "install Debian's chromium: scripts/setup");
+  fs.mkdirSync(SHOTS, { recursive: true });
+  dataDir = tempDir("loket-e2e-browser-");
+  server = new Child(
+    "loket serve",
+    bin("loket"),
+    ["serve", "--demo", "--data-dir", dataDir, "--port", "0", "--ui-dir", UI_DIST],
+    { env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? LOG_FILTER, NO_COLOR: "1", RUST_BACKTRACE: "1" } },
+  );
+  await step(async () => {
+    const m = await server.waitForLine(/LOKET_SERVE_URL=(\S+)/, { timeout: 90_000, what: "LOKET_SERVE_URL=…" });
+    baseUrl = m[1].replace(/\/$/, "");
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: 60_000,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
+    context.setDefaultTimeout(20_000);
+    page = await context.newPage();
+    page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    const res = await page.goto(`${baseUrl}/#/connections`, { waitUntil: "domcontentloaded" });
+    assert.ok(res?.ok(), `GET ${baseUrl}/ answered ${res?.status()}: does --ui-dir serve ui/dist?`);
+    await visible(byTestId("nav-connections"), "the app's navigation (the UI did not render)", 30_000);
+  });
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+  cleanupDir(dataDir, "app's data folder");
+});
+
+test("the Connections screen lists the three demo connections", { timeout: 60_000 }, () =>
+  step(async () => {
+    await go("connections");
+    for (const name of DEMO_CONNECTIONS) {
+      await visible(byTestId(`connection-row-${name}`), `the demo connection "${name}"`);
+    }
+    const names = await page
+      .locator('[data-testid^="connection-row-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-testid").replace(/^connection-row-/, "")));
+    for (const name of DEMO_CONNECTIONS) assert.ok(names.includes(name), `"${name}" is not listed: ${names}`);
+  }),
+);
+
+test("Test connection on each demo connection: reachable and authenticated", { timeout: 180_000 }, () =>
+  step(async () => {
+    await go("connections");
+    for (const name of DEMO_CONNECTIONS) {
+      const r = await testConnection(name);
+      assert.equal(r.reachable, "true", `"${name}" is not reachable: ${r.text}`);
+      assert.notEqual(r.authenticated, "false", `"${name}" did not authenticate: ${r.text}`);
+    }
+    await page.screenshot({ path: path.join(SHOTS, "connections-tested.png"), fullPage: true });
+  }),
+);
+
+test("a new SICANTIK connection: a bad URL is refused at the field, a good one saves", { timeout: 120_000 }, () =>
+  step(async () => {
+    const name = "E2E permit office";
+    await go("connections");
+    // The sandbox SICANTIK address, as the demo connection shows it.
+    const demoRow = await visible(byTestId("connection-row-Permit office (sandbox)"), "the demo SICANTIK row");
+    const goodUrl = await demoRow.evaluate(urlShownIn);
+    assert.ok(goodUrl, "the demo SICANTIK row shows no URL to reuse");
+
+    await (await visible(byTestId("btn-new-connection"), "the New connection button")).click();
+    await (await field("name")).fill(name);
+    const kind = await field("kind");
+    if ((await kind.evaluate((el) => el.tagName.toLowerCase())) === "select") await kind.selectOption("sicantik");
+    const url = await field("base_url");
+    await url.fill("not a url");
+    await (await visible(byTestId("btn-save"), "the Save button")).click();
+    const msg = await visible(
+      page.locator('[data-testid="error-base_url"], [data-field="base_url"] .field-error'),
+      "a message at the URL field after saving a bad URL",
+    );
+    assert.ok((await msg.innerText()).trim().length > 0, "the URL field's message is empty");
+    await page.screenshot({ path: path.join(SHOTS, "connection-form-bad-url.png"), fullPage: true });
+
+    await url.fill(goodUrl);
+    await byTestId("btn-save").first().click();
+    await waitFor(async () => (await page.locator('[data-testid="error-base_url"]').count()) === 0, {
+      timeout: 10_000,
+      message: "the URL field's message to go away after a good URL",
+    });
+    // Saved: the list (directly, or after going back to it) has the new row.
+    await waitFor(
+      async () => {
+        if (await byTestId(`connection-row-${name}`).count()) return true;
+        if (!page.url().includes("/connections/new") && !page.url().endsWith("#/connections")) await go("connections");
+        return (await byTestId(`connection-row-${name}`).count()) > 0;
+      },
+      { timeout: 20_000, message: `the new connection "${name}" in the list after Save` },
+    );
+    if (!page.url().endsWith("#/connections")) await go("connections");
+    const r = await testConnection(name);
+    assert.equal(r.reachable, "true", `the new connection is not reachable: ${r.text}`);
+  }),
+);
+
+/** Goes to a tab of the current screen (tab-<name>) when the screen has tabs. */
+async function tab(name) {
+  const t = byTestId(`tab-${name}`);
+  if ((await t.count()) === 0) return false;
+  await t.first().click();
+  return true;
+}
+
+test("Sync: Run now on new_permits shows progress, then a succeeded run", { timeout: 240_000 }, () =>
+  step(async () => {
+    await go("sync");
+    // The runs already listed (on the Runs tab when the screen has tabs), to tell the new one apart.
+    const hasTabs = await tab("runs");
+    if (hasTabs) await page.waitForTimeout(500);
+    const known = await page
+      .locator('[data-testid^="run-row-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-testid")));
+    if (hasTabs) await tab("jobs");
+
+    // The demo SICANTIK connection's job (other connections, such as one made above, have their own).
+    const jobs = page.locator('[data-testid^="job-row-new_permits-"]');
+    await visible(jobs, "a new_permits job row", 30_000);
+    const demoJob = jobs.filter({ hasText: "Permit office (sandbox)" });
+    const job = (await demoJob.count()) ? demoJob.first() : jobs.first();
+    const runButton = await visible(
+      job.locator('[data-testid^="btn-run-"]'),
+      "the Run now button (btn-run-<job id>) in the new_permits row",
+    );
+    // Record every progress-<run id> that appears, however briefly.
+    await page.evaluate((parts) => {
+      const seen = new Set();
+      const scan = () =>
+        document.querySelectorAll('[data-testid^="progress-"]').forEach((el) => {
+          const id = el.getAttribute("data-testid");
+          if (!parts.includes(id)) seen.add(id.slice("progress-".length));
+        });
+      window.__loketProgressSeen = seen;
+      new MutationObserver(scan).observe(document.body, { subtree: true, childList: true, attributes: true });
+      scan();
+    }, PROGRESS_PARTS);
+    await runButton.click();
+
+    await waitFor(() => page.evaluate(() => window.__loketProgressSeen.size > 0), {
+      timeout: 30_000,
+      message: "a progress element [data-testid^=progress-] after Run now",
+    });
+    await page.screenshot({ path: path.join(SHOTS, "sync-running.png"), fullPage: true });
+    const progressIds = await page.evaluate(() => [...window.__loketProgressSeen]);
+
+    if (hasTabs) await tab("runs");
+    const run = await waitFor(
+      () =>
+        page.evaluate(
+          ({ known, ids }) => {
+            const rows = [...document.querySelectorAll('[data-testid^="run-row-"]')];
+            const mine =
+              rows.find((r) => ids.includes(r.getAttribute("data-testid").slice("run-row-".length))) ??
+              rows.find((r) => !known.includes(r.getAttribute("data-testid")));
+            if (!mine) return null;
+            const status = mine.getAttribute("data-status");
+            if (!status || ["queued", "pending", "running", "cancelling"].includes(status)) return null;
+            return { id: mine.getAttribute("data-testid"), status, text: mine.innerText };
+          },
+          { known, ids: progressIds },
+        ),
+      {
+        timeout: 180_000,
+        interval: 500,
+        message: `the run's row (run-row-${progressIds.join("|")}) to reach a final status`,
+      },
+    );
+    await page.screenshot({ path: path.join(SHOTS, "sync-finished.png"), fullPage: true });
+    assert.equal(run.status, "succeeded", `run ${run.id} ended ${run.status}: ${run.text}`);
+  }),
+);
+
+test("languages: Bahasa Indonesia and Español change the navigation; screenshots of each screen", { timeout: 240_000 }, () =>
+  step(async () => {
+    for (const lang of ["en", "id", "es"]) {
+      await go("settings");
+      const select = await visible(byTestId("settings-language"), "the language select (settings-language)");
+      if ((await select.inputValue()) !== lang) {
+        await select.selectOption(lang);
+        const applied = async () => (await byTestId("nav-connections").innerText()).trim() === NAV_TEXT[lang].connections;
+        // Applied at once, or after Save on a settings form that has one.
+        await waitFor(applied, { timeout: 3_000 }).catch(async () => {
+          if (await byTestId("btn-save").count()) await byTestId("btn-save").first().click();
+        });
+      }
+      for (const [section, text] of Object.entries(NAV_TEXT[lang])) {
+        await waitFor(async () => (await byTestId(`nav-${section}`).innerText()).trim() === text, {
+          timeout: 10_000,
+          message: `nav-${section} to read "${text}" (${lang})`,
+        }).catch(async (e) => {
+          const now = (await byTestId(`nav-${section}`).innerText()).trim();
+          throw new Error(`${e.message}: it reads "${now}" after choosing ${lang} in settings-language`);
+        });
+      }
+      const htmlLang = await page.evaluate(() => document.documentElement.lang);
+      if (htmlLang) assert.ok(htmlLang.startsWith(lang), `<html lang> is "${htmlLang}" after choosing ${lang}`);
+      for (const screen of SCREENS) {
+        await go(screen);
+        await page.waitForTimeout(400); // let queries settle: the screenshot is for people
+        await page.screenshot({ path: path.join(SHOTS, `${screen}-${lang}.png`), fullPage: false });
+      }
+    }
+    // Back to English for anything after.
+    await go("settings");
+    await byTestId("settings-language").first().selectOption("en");
+    for (const lang of ["en", "id", "es"])
+      for (const screen of SCREENS)
+        assert.ok(fs.existsSync(path.join(SHOTS, `${screen}-${lang}.png`)), `screenshot ${screen}-${lang}.png missing`);
+  }),
+);
+
+test("no uncaught errors in the page", () => {
+  assert.deepEqual(pageErrors, [], `the page threw:\n${pageErrors.join("\n")}`);
+});
