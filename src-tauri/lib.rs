@@ -67,7 +67,11 @@ pub fn run() -> anyhow::Result<()> {
             let handle = app.handle().clone();
             tray::create(&handle, engine.clone())?;
             forward_events(handle, engine.clone(), close_to_tray.clone());
-            engine.spawn_scheduler();
+            // The engine spawns on the current Tokio runtime: enter Tauri's.
+            let scheduler_engine = engine.clone();
+            tauri::async_runtime::spawn(async move {
+                scheduler_engine.spawn_scheduler();
+            });
             // Keep the sandbox and the lock alive for the app's lifetime.
             app.manage(started.keep_alive);
             Ok(())
