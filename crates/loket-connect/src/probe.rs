@@ -19,7 +19,7 @@ pub async fn test_connection(
 ) -> TestOutcome {
     let started = Instant::now();
     let mut outcome = match connection.kind {
-        ConnectionKind::Sicantik => probe_sicantik(http).await,
+        ConnectionKind::Sicantik => probe_sicantik(http, secret).await,
         ConnectionKind::Odoo => probe_odoo(connection, http, secret).await,
         ConnectionKind::Hacienda => probe_hacienda(connection, http, secret).await,
     };
@@ -75,12 +75,17 @@ fn missing_secret(mut outcome: TestOutcome, what: &str) -> TestOutcome {
     outcome
 }
 
-async fn probe_sicantik(http: Arc<ConnectionClient>) -> TestOutcome {
+async fn probe_sicantik(http: Arc<ConnectionClient>, api_key: Option<&str>) -> TestOutcome {
     let outcome = blank();
-    match SicantikClient::new(http).counts().await {
+    match SicantikClient::new(http)
+        .with_api_key(api_key)
+        .counts()
+        .await
+    {
         Ok(counts) => TestOutcome {
             reachable: true,
-            server_version: Some(format!("SICANTIK · {} permits", counts.total)),
+            // The permit API has no version call; its total proves it answered as SICANTIK.
+            server_version: Some(format!("SICANTIK · {}", counts.total)),
             ..outcome
         },
         Err(e) => failed(outcome, &e),
@@ -145,9 +150,9 @@ async fn probe_hacienda(
             reachable: true,
             authenticated: Some(true),
             server_version: Some(format!(
-                "Hacienda {} · token valid until {}",
+                "Hacienda · {} · token {} min",
                 connection.environment.as_str(),
-                token.expires_at.format("%H:%M UTC")
+                (token.expires_at - chrono::Utc::now()).num_minutes().max(0) + 1
             )),
             ..outcome
         },

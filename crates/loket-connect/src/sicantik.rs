@@ -65,15 +65,33 @@ pub struct Page<T> {
 }
 
 /// Client of one permit office.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SicantikClient {
     http: Arc<ConnectionClient>,
+    api_key: Option<String>,
+}
+
+impl std::fmt::Debug for SicantikClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SicantikClient")
+            .field("http", &self.http)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SicantikClient {
     /// Wraps the connection's HTTP client.
     pub fn new(http: Arc<ConnectionClient>) -> Self {
-        Self { http }
+        Self {
+            http,
+            api_key: None,
+        }
+    }
+
+    /// Sends this key as a bearer token (most permit offices need none).
+    pub fn with_api_key(mut self, key: Option<&str>) -> Self {
+        self.api_key = key.filter(|k| !k.is_empty()).map(str::to_string);
+        self
     }
 
     /// Fetches and parses; a garbled or truncated reply to these reads is fetched again.
@@ -82,7 +100,10 @@ impl SicantikClient {
         request: RemoteRequest,
         what: &str,
     ) -> Result<Vec<Record>, RemoteError> {
-        let request = request.header("Accept", "application/json");
+        let mut request = request.header("Accept", "application/json");
+        if let Some(key) = &self.api_key {
+            request = request.header("Authorization", format!("Bearer {key}"));
+        }
         let mut attempt = 0;
         loop {
             let response = self.http.send(request.clone()).await?;

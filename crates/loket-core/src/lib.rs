@@ -5,6 +5,7 @@ pub mod connection;
 pub mod error_category;
 pub mod job;
 pub mod log;
+pub mod messages;
 pub mod progress;
 pub mod redact;
 pub mod run;

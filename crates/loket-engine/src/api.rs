@@ -25,7 +25,9 @@ pub struct RunFilter {
 pub fn user_message(e: EngineError) -> String {
     let api: ApiError = e.into();
     match api.details {
-        Some(d) if api.code == ApiErrorCode::Remote => format!("{} {}", api.message, d),
+        Some(d) if matches!(api.code, ApiErrorCode::Remote | ApiErrorCode::Storage) => {
+            format!("{} ({d})", api.message)
+        }
         _ => api.message,
     }
 }
@@ -94,7 +96,8 @@ commands! {
     save_settings(settings: Settings) -> Settings = |e: Engine, s| async move { e.save_settings(s).await };
     list_timezones() -> Vec<String> = |_e: Engine| async move { Ok::<_, EngineError>(chrono_tz::TZ_VARIANTS.iter().map(|t| t.name().to_string()).collect()) };
     send_test_notification() -> () = |e: Engine| async move {
-        e.emit(EngineEvent::Notify { title: "Loket".into(), body: "Notifications work: reminders and sync results will appear like this.".into() });
+        let lang = e.settings().await?.language;
+        e.emit(EngineEvent::Notify { title: "Loket".into(), body: loket_core::messages::test_notification(lang).into() });
         Ok::<_, EngineError>(())
     };
 }

@@ -131,6 +131,14 @@ impl Store {
         &self.pool
     }
 
+    /// A transaction that takes the write lock at its start. A deferred one that reads first
+    /// fails with SQLITE_BUSY (no waiting) when another connection wrote in between.
+    pub(crate) async fn write_transaction(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Closes every pooled connection (checkpointing the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
@@ -169,6 +177,33 @@ mod tests {
             .await
             .unwrap_or_default();
         assert_eq!(fk, 1);
+    }
+
+    #[tokio::test]
+    async fn a_write_transaction_that_reads_first_survives_a_concurrent_commit() {
+        let (store, _dir) = temp_store().await;
+        let mut tx = store
+            .write_transaction()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setting")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let other = {
+            let store = store.clone();
+            tokio::spawn(async move { store.save_settings(&loket_core::Settings::default()).await })
+        };
+        // A deferred transaction would let `other` commit now and then fail its own write
+        // with SQLITE_BUSY_SNAPSHOT; an immediate one makes `other` wait its turn.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        sqlx::query("INSERT INTO setting (key, value) VALUES ('probe', '1')")
+            .execute(&mut *tx)
+            .await
+            .unwrap_or_else(|e| panic!("write after a concurrent commit: {e}"));
+        tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
+        let saved = other.await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(saved.is_ok(), "{saved:?}");
     }
 
     #[tokio::test]

@@ -62,7 +62,7 @@ impl Store {
         if entries.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         for e in entries {
             let status = e.status.map(i64::from);
             let category = e.error_category.map(|c| c.as_str());

@@ -42,7 +42,7 @@ impl Store {
         types: &[PermitTypeRecord],
         now: DateTime<Utc>,
     ) -> Result<RunCounts> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let mut counts = RunCounts::default();
         for t in types {
             let existing = sqlx::query!(
@@ -83,7 +83,7 @@ impl Store {
         page: PermitPage<'_>,
         now: DateTime<Utc>,
     ) -> Result<RunCounts> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let mut counts = RunCounts::default();
         for p in page.records {
             let existing = sqlx::query!(
@@ -156,5 +156,115 @@ impl Store {
         )
         .fetch_one(&self.pool)
         .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::temp_store;
+    use crate::NewLogEntry;
+    use loket_core::{ConnectionInput, ConnectionKind, Environment, JobKind};
+
+    fn permit(i: usize) -> PermitRecord {
+        PermitRecord {
+            registration_id: format!("{i:016}"),
+            permit_number: Some(format!("503/{i}/2025")),
+            applicant: format!("Pemohon {i}"),
+            permit_type_name: "IZIN APOTEK".into(),
+            received_date: NaiveDate::from_ymd_opt(2025, 7, 3),
+            status: "active".into(),
+            remote_status: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn pages_upsert_idempotently_while_other_writers_commit() {
+        let (store, _dir) = temp_store().await;
+        let input = ConnectionInput {
+            id: None,
+            name: "Permits".into(),
+            kind: ConnectionKind::Sicantik,
+            base_url: "http://127.0.0.1/".into(),
+            environment: Environment::Production,
+            database: None,
+            username: None,
+            protocol: None,
+            timeout_ms: 5000,
+            rate_limit_per_sec: 10.0,
+            max_concurrent: 4,
+            active: true,
+            secret: None,
+        };
+        let conn = store
+            .save_connection(&input, false)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let job = store
+            .ensure_job(
+                JobKind::NewPermits,
+                Some(conn),
+                &JobKind::NewPermits.default_schedule(),
+                Utc::now(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // A log writer commits all the time, as during a real sync.
+        let logger = {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for _ in 0..200 {
+                    let entry = NewLogEntry {
+                        connection_id: conn,
+                        at: Utc::now(),
+                        method: "GET".into(),
+                        endpoint: "x".into(),
+                        params: None,
+                        status: Some(200),
+                        duration_ms: 1,
+                        bytes: 1,
+                        error_category: None,
+                        error: None,
+                    };
+                    store
+                        .append_log(&[entry])
+                        .await
+                        .unwrap_or_else(|e| panic!("log: {e}"));
+                }
+            })
+        };
+        let records: Vec<PermitRecord> = (0..500).map(permit).collect();
+        for (n, chunk) in records.chunks(25).enumerate() {
+            let page = PermitPage {
+                connection_id: conn,
+                job_id: job,
+                records: chunk,
+                checkpoint: serde_json::json!({ "page": n }),
+            };
+            store
+                .upsert_permit_page(page, Utc::now())
+                .await
+                .unwrap_or_else(|e| panic!("page {n}: {e}"));
+        }
+        logger.await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(store.count_permits(conn).await.ok(), Some(500));
+        assert_eq!(
+            store.checkpoint(job).await.ok().flatten(),
+            Some(serde_json::json!({ "page": 19 }))
+        );
+        // The same page again changes nothing.
+        let again = store
+            .upsert_permit_page(
+                PermitPage {
+                    connection_id: conn,
+                    job_id: job,
+                    records: &records[..25],
+                    checkpoint: serde_json::json!({}),
+                },
+                Utc::now(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((again.created, again.unchanged), (0, 25));
     }
 }

@@ -56,7 +56,7 @@ impl Store {
         trigger: &str,
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let job = kind.as_str();
         let running = RunStatus::Running.as_str();
         let id = sqlx::query!(

@@ -250,11 +250,18 @@ impl Engine {
         match run {
             Ok(run) => {
                 if status == RunStatus::Failed {
+                    let lang = self
+                        .inner
+                        .store
+                        .settings()
+                        .await
+                        .map(|s| s.language)
+                        .unwrap_or(loket_core::Language::En);
                     self.emit(EngineEvent::Notify {
-                        title: "Loket: a sync failed".into(),
+                        title: loket_core::messages::sync_failed_title(lang).into(),
                         body: format!(
                             "{}{}: {}",
-                            job.kind.as_str(),
+                            loket_core::messages::job_label(lang, job.kind),
                             run.connection_name
                                 .as_deref()
                                 .map(|n| format!(" ({n})"))

@@ -28,7 +28,7 @@ async fn client(
         .ok_or_else(|| EngineError::NotFound("This job has no connection.".into()))?;
     let secret = ctx.engine.connection_secret(&c).await?;
     let http = ctx.engine.inner.clients.get(&c, secret.as_deref()).await?;
-    Ok((c, SicantikClient::new(http)))
+    Ok((c, SicantikClient::new(http).with_api_key(secret.as_deref())))
 }
 
 /// Pulls the permit types.
