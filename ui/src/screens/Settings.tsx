@@ -33,7 +33,7 @@ export function SettingsScreen() {
 
 /** Each setting is saved as soon as it changes, like a desktop preferences window. */
 function SettingsForm({ settings }: { settings: Settings }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const toast = useToast();
   const save = useSaveSettings();
   const timezones = useTimezones();
@@ -53,7 +53,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
     if (patch.theme) applyTheme(patch.theme);
     try {
       await save.mutateAsync(next);
-      toast.show(t("settings.saved"));
+      // i18n.t, not the render's t: a language change must confirm in the new language.
+      toast.show(i18n.t("settings.saved"));
     } catch (e) {
       if (patch.language) applyLanguage(settings.language);
       if (patch.theme) applyTheme(settings.theme);
