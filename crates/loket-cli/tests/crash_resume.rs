@@ -30,7 +30,10 @@ async fn sigkill_at_random_moments_loses_and_duplicates_nothing() {
     let sim = loket_sim::start(loket_sim::SimConfig {
         permits_issued: 900,
         permits_in_process: 100,
-        faults: loket_sim::Faults { latency_ms: 15, ..Default::default() },
+        faults: loket_sim::Faults {
+            latency_ms: 15,
+            ..Default::default()
+        },
         ..Default::default()
     })
     .await
@@ -61,7 +64,14 @@ async fn sigkill_at_random_moments_loses_and_duplicates_nothing() {
     let loket = env!("CARGO_BIN_EXE_loket");
     let run = || {
         Command::new(loket)
-            .args(["--data-dir", dir.path().to_str().unwrap(), "run", "new_permits", "--connection", "Permits"])
+            .args([
+                "--data-dir",
+                dir.path().to_str().unwrap(),
+                "run",
+                "new_permits",
+                "--connection",
+                "Permits",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -83,7 +93,12 @@ async fn sigkill_at_random_moments_loses_and_duplicates_nothing() {
     let runs = e.list_runs(None, None, 50).await.unwrap();
     assert_eq!(runs.first().map(|r| r.status), Some(RunStatus::Succeeded));
     // Every killed run was found "running" at the next start and marked interrupted.
-    assert!(runs.iter().skip(1).all(|r| r.status == RunStatus::Interrupted || r.status == RunStatus::Succeeded), "{runs:?}");
+    assert!(
+        runs.iter()
+            .skip(1)
+            .all(|r| r.status == RunStatus::Interrupted || r.status == RunStatus::Succeeded),
+        "{runs:?}"
+    );
     assert!(runs.iter().any(|r| r.status == RunStatus::Interrupted));
     // The records created across all runs add up to the total: nothing was created twice.
     let created: u32 = runs.iter().map(|r| r.counts.created).sum();

@@ -172,3 +172,57 @@ impl SecretStore for MemorySecretStore {
         "in-memory (tests only)"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn boxed(msg: &str) -> Box<dyn std::error::Error + Send + Sync> {
+        msg.to_string().into()
+    }
+
+    #[test]
+    fn keyring_failures_become_plain_words_with_advice() {
+        let no_bus = map_keyring(keyring::Error::PlatformFailure(boxed(
+            "DBus error: org.freedesktop.DBus.Error.ServiceUnknown",
+        )));
+        assert!(matches!(no_bus, SecretError::Unavailable { .. }));
+        assert!(no_bus
+            .to_string()
+            .starts_with("The system keyring is not available"));
+        assert!(!no_bus.advice().is_empty());
+
+        let locked = map_keyring(keyring::Error::NoStorageAccess(boxed(
+            "collection is locked",
+        )));
+        assert_eq!(locked, SecretError::Locked);
+        assert!(locked.advice().contains("Unlock"));
+
+        let too_long = map_keyring(keyring::Error::TooLong("password".into(), 10));
+        assert!(matches!(too_long, SecretError::Rejected(_)));
+    }
+
+    #[test]
+    fn a_failing_store_reports_problem_and_advice_in_the_startup_check() {
+        struct Broken;
+        impl SecretStore for Broken {
+            fn get(&self, _: &str) -> Result<Option<String>, SecretError> {
+                Err(SecretError::Locked)
+            }
+            fn set(&self, _: &str, _: &str) -> Result<(), SecretError> {
+                Err(SecretError::Locked)
+            }
+            fn delete(&self, _: &str) -> Result<(), SecretError> {
+                Ok(())
+            }
+            fn backend(&self) -> &'static str {
+                "broken"
+            }
+        }
+        let status = Broken.check();
+        assert!(!status.ok);
+        assert!(status.problem.is_some_and(|p| p.contains("locked")));
+        assert!(status.advice.is_some());
+        assert!(MemorySecretStore::default().check().ok);
+    }
+}
