@@ -1,0 +1,8 @@
+//! Integration tests: the official XSD (xmllint), an independent signature verifier
+//! (xmlsec1), and test certificates made with openssl at test time.
+#![allow(clippy::unwrap_used)]
+
+mod fixtures;
+mod precheck;
+mod signing;
+mod xml;
