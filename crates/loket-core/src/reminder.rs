@@ -84,10 +84,12 @@ mod tests {
         ReminderLadder::default()
     }
 
+    /// Days left, tiers already done, and the expected (send, passed).
+    type Case = (i64, &'static [u32], Option<(u32, &'static [u32])>);
+
     #[test]
     fn crossing_table() {
-        // (days left, already done) -> (send, passed)
-        let cases: [(i64, &[u32], Option<(u32, &[u32])>); 10] = [
+        let cases: [Case; 10] = [
             (120, &[], None),
             (91, &[], None),
             (90, &[], Some((90, &[]))),
