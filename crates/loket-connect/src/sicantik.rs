@@ -37,6 +37,21 @@ pub struct ListedPermit {
     pub permit_number: Option<String>,
     pub received: Option<NaiveDate>,
     pub remote_status: Option<String>,
+    /// Some offices include the expiry in list replies: then the second step is skipped.
+    pub expiry: Option<NaiveDate>,
+}
+
+/// One permit's full record from `cekperizinan`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermitDetail {
+    pub registration_id: Option<String>,
+    pub permit_number: String,
+    pub expiry: Option<NaiveDate>,
+    pub issued: Option<NaiveDate>,
+    pub company: Option<String>,
+    pub npwp: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
 }
 
 /// Which permit list to page through.
@@ -201,6 +216,49 @@ impl SicantikClient {
     }
 }
 
+impl SicantikClient {
+    /// The full record of one permit (`cekperizinan?no_izin=<base64 of the permit number>`).
+    pub async fn check_permit(&self, permit_number: &str) -> Result<PermitDetail, RemoteError> {
+        use base64::Engine;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(permit_number.as_bytes());
+        let request = RemoteRequest::get("cekperizinan").query("no_izin", encoded);
+        let records = self.records(request, "the permit lookup").await?;
+        let r = records.first().ok_or_else(|| {
+            RemoteError::new(
+                FailureKind::Malformed,
+                ErrorCategory::Validation,
+                format!("The permit office returned nothing for permit {permit_number}."),
+            )
+        })?;
+        Ok(permit_detail(r, permit_number))
+    }
+}
+
+fn permit_detail(r: &Record, permit_number: &str) -> PermitDetail {
+    let address = [
+        records::text(r, "a_pemohon"),
+        records::text(r, "n_kelurahan"),
+        records::text(r, "n_kecamatan"),
+        records::text(r, "n_kabupaten"),
+        records::text(r, "n_propinsi"),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| collapse_spaces(&s))
+    .collect::<Vec<_>>()
+    .join(", ");
+    PermitDetail {
+        registration_id: records::text(r, "pendaftaran_id"),
+        permit_number: records::text(r, "no_surat").unwrap_or_else(|| permit_number.to_string()),
+        expiry: records::date(r, "d_berlaku_izin"),
+        issued: records::date(r, "tgl_surat"),
+        company: records::text(r, "n_perusahaan").map(|s| collapse_spaces(&s)),
+        npwp: records::text(r, "npwp"),
+        phone: records::text(r, "telp_pemohon").or_else(|| records::text(r, "i_telp_perusahaan")),
+        address: (!address.is_empty()).then_some(address),
+    }
+}
+
 fn listed_permit(r: &Record) -> Option<ListedPermit> {
     Some(ListedPermit {
         registration_id: records::text(r, "pendaftaran_id")?,
@@ -209,6 +267,7 @@ fn listed_permit(r: &Record) -> Option<ListedPermit> {
         permit_number: records::text(r, "no_surat"),
         received: records::date(r, "d_terima_berkas"),
         remote_status: records::text(r, "status"),
+        expiry: records::date(r, "d_berlaku_izin"),
     })
 }
 

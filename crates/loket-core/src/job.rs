@@ -14,6 +14,8 @@ pub enum JobKind {
     PermitTypes,
     /// Pull issued and in-process permits from a permit office.
     NewPermits,
+    /// Fetch each issued permit's detail (expiry date) from a permit office: the second step.
+    ExpirySync,
     /// Delete integration-log rows past their retention.
     LogCleanup,
     /// Copy the database to the backups folder, keeping the last few copies.
@@ -22,9 +24,10 @@ pub enum JobKind {
 
 impl JobKind {
     /// Every job, in menu order.
-    pub const ALL: [JobKind; 4] = [
+    pub const ALL: [JobKind; 5] = [
         Self::PermitTypes,
         Self::NewPermits,
+        Self::ExpirySync,
         Self::LogCleanup,
         Self::DatabaseBackup,
     ];
@@ -34,6 +37,7 @@ impl JobKind {
         match self {
             Self::PermitTypes => "permit_types",
             Self::NewPermits => "new_permits",
+            Self::ExpirySync => "expiry_sync",
             Self::LogCleanup => "log_cleanup",
             Self::DatabaseBackup => "database_backup",
         }
@@ -47,7 +51,9 @@ impl JobKind {
     /// The kind of connection the job runs against; `None` for local jobs.
     pub fn connection_kind(self) -> Option<ConnectionKind> {
         match self {
-            Self::PermitTypes | Self::NewPermits => Some(ConnectionKind::Sicantik),
+            Self::PermitTypes | Self::NewPermits | Self::ExpirySync => {
+                Some(ConnectionKind::Sicantik)
+            }
             Self::LogCleanup | Self::DatabaseBackup => None,
         }
     }
@@ -57,10 +63,20 @@ impl JobKind {
         match self {
             Self::PermitTypes => Schedule::Daily { at: "01:00".into() },
             Self::NewPermits => Schedule::Every { minutes: 15 },
+            Self::ExpirySync => Schedule::Daily { at: "02:00".into() },
             Self::LogCleanup => Schedule::Daily { at: "03:30".into() },
             Self::DatabaseBackup => Schedule::Daily { at: "02:30".into() },
         }
     }
+}
+
+/// How one run of a job is limited (the expiry sync wizard's "test with 10 permits", "all").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RunOptions {
+    /// Handle at most this many records.
+    pub limit: Option<u32>,
+    /// Fetch again what is already known (expiry sync: every issued permit).
+    pub refresh_all: bool,
 }
 
 /// A job as the Sync screen shows it.

@@ -21,7 +21,7 @@ pub use connection::{
     TestOutcome, TestStep,
 };
 pub use error_category::ErrorCategory;
-pub use job::{JobInfo, JobKind};
+pub use job::{JobInfo, JobKind, RunOptions};
 pub use log::{LogEntry, LogFilter};
 pub use permit::{ExpiryStatus, PermitStatus};
 pub use progress::{Progress, ProgressMeter};

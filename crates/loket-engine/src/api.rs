@@ -3,7 +3,7 @@
 
 use loket_core::{
     ApiError, ApiErrorCode, Connection, ConnectionInput, JobInfo, JobKind, LogEntry, LogFilter,
-    Schedule, Settings, SyncRun, TestOutcome,
+    RunOptions, Schedule, Settings, SyncRun, TestOutcome,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -19,6 +19,17 @@ pub struct RunFilter {
     pub connection_id: Option<i64>,
     pub job: Option<JobKind>,
     pub limit: Option<u32>,
+}
+
+/// What the expiry sync wizard shows before it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ExpirySyncPlan {
+    /// Permits the run would look up.
+    pub permits: u32,
+    pub rate_per_sec: f64,
+    pub max_concurrent: u32,
+    /// Lower bound from the rate limit: permits ÷ rate.
+    pub estimated_seconds: f64,
 }
 
 /// A plain message for an error (for run records and logs).
@@ -89,6 +100,8 @@ commands! {
     list_jobs() -> Vec<JobInfo> = |e: Engine| async move { e.list_jobs().await };
     save_job(id: i64, schedule: Schedule, enabled: bool) -> JobInfo = |e: Engine, id, schedule, enabled| async move { e.save_job(id, schedule, enabled).await };
     run_job(id: i64) -> i64 = |e: Engine, id| async move { e.start_job(id, "manual").await };
+    expiry_sync_plan(connection_id: i64, refresh_all: bool) -> ExpirySyncPlan = |e: Engine, id, all| async move { e.expiry_sync_plan(id, all).await };
+    start_expiry_sync(connection_id: i64, options: RunOptions) -> i64 = |e: Engine, id, options| async move { e.start_expiry_sync(id, options).await };
     cancel_run(run_id: i64) -> () = |e: Engine, run_id| async move { e.cancel_run(run_id).await };
     list_runs(filter: RunFilter) -> Vec<SyncRun> = |e: Engine, f: RunFilter| async move { e.list_runs(f.connection_id, f.job, f.limit.unwrap_or(200)).await };
     list_log(filter: LogFilter) -> Vec<LogEntry> = |e: Engine, f: LogFilter| async move { e.list_log(&f).await };
@@ -139,6 +152,47 @@ impl Engine {
         Ok(settings)
     }
 
+    /// How many permits an expiry sync would look up, and how long the rate limit makes it.
+    pub async fn expiry_sync_plan(
+        &self,
+        connection_id: i64,
+        refresh_all: bool,
+    ) -> crate::Result<ExpirySyncPlan> {
+        let c = self.get_connection(connection_id).await?;
+        let permits = self
+            .inner
+            .store
+            .permits_to_check(c.id, refresh_all, None)
+            .await?
+            .len();
+        let permits = u32::try_from(permits).unwrap_or(u32::MAX);
+        Ok(ExpirySyncPlan {
+            permits,
+            rate_per_sec: c.rate_limit_per_sec,
+            max_concurrent: c.max_concurrent,
+            estimated_seconds: f64::from(permits) / c.rate_limit_per_sec.max(0.001),
+        })
+    }
+
+    /// Starts the expiry sync of a permit office connection with this run's limits.
+    pub async fn start_expiry_sync(
+        &self,
+        connection_id: i64,
+        options: RunOptions,
+    ) -> crate::Result<i64> {
+        let job = self
+            .inner
+            .store
+            .list_jobs()
+            .await?
+            .into_iter()
+            .find(|j| j.kind == JobKind::ExpirySync && j.connection_id == Some(connection_id))
+            .ok_or_else(|| {
+                EngineError::NotFound(format!("No expiry sync for connection {connection_id}."))
+            })?;
+        self.start_job_with(job.id, "manual", options).await
+    }
+
     /// Integration-log rows.
     pub async fn list_log(&self, filter: &LogFilter) -> crate::Result<Vec<LogEntry>> {
         Ok(self.inner.store.list_log(filter).await?)
@@ -172,6 +226,8 @@ pub fn typescript_bindings() -> String {
         LogEntry::decl(),
         LogFilter::decl(),
         RunFilter::decl(),
+        RunOptions::decl(),
+        ExpirySyncPlan::decl(),
         Language::decl(),
         Theme::decl(),
         Settings::decl(),

@@ -148,25 +148,15 @@ async fn the_scheduler_runs_due_jobs_once_and_catches_up_once() {
         .await
         .unwrap();
     let types = job_id(&h.engine, JobKind::PermitTypes, Some(c.id)).await;
-    let permits = job_id(&h.engine, JobKind::NewPermits, Some(c.id)).await;
-    let cleanup = job_id(&h.engine, JobKind::LogCleanup, None).await;
-    h.engine
-        .save_job(types, Schedule::Daily { at: "09:00".into() }, true)
-        .await
-        .unwrap();
-    h.engine
-        .save_job(permits, Schedule::Manual, true)
-        .await
-        .unwrap();
-    h.engine
-        .save_job(cleanup, Schedule::Manual, true)
-        .await
-        .unwrap();
-    let backup = job_id(&h.engine, JobKind::DatabaseBackup, None).await;
-    h.engine
-        .save_job(backup, Schedule::Manual, true)
-        .await
-        .unwrap();
+    // Only the permit-types job runs by schedule here.
+    for job in h.engine.list_jobs().await.unwrap() {
+        let schedule = if job.id == types {
+            Schedule::Daily { at: "09:00".into() }
+        } else {
+            Schedule::Manual
+        };
+        h.engine.save_job(job.id, schedule, true).await.unwrap();
+    }
 
     assert!(h.engine.scheduler_tick().await.unwrap().is_empty());
     clock.advance(chrono::Duration::hours(1)); // 09:00 Jakarta
@@ -264,4 +254,96 @@ async fn local_jobs_back_up_the_database_and_clean_the_log() {
     let cleanup = job_id(&h.engine, JobKind::LogCleanup, None).await;
     let run = h.engine.run_job_and_wait(cleanup, "manual").await.unwrap();
     assert_eq!(run.status, RunStatus::Succeeded);
+}
+
+#[tokio::test]
+async fn expiry_sync_fetches_details_tests_with_ten_and_records_failures_per_permit() {
+    let h = harness(small_sim()).await;
+    let c = h
+        .engine
+        .save_connection(sicantik(&h.sim.sicantik_url))
+        .await
+        .unwrap();
+    let permits = job_id(&h.engine, JobKind::NewPermits, Some(c.id)).await;
+    h.engine.run_job_and_wait(permits, "manual").await.unwrap();
+    let plan = h.engine.expiry_sync_plan(c.id, false).await.unwrap();
+    assert_eq!(
+        plan.permits, 230,
+        "issued permits lack an expiry after the list sync"
+    );
+
+    // "Test with 10 permits".
+    let job = job_id(&h.engine, JobKind::ExpirySync, Some(c.id)).await;
+    let ten = h
+        .engine
+        .run_job_with_and_wait(
+            job,
+            "manual",
+            loket_core::RunOptions {
+                limit: Some(10),
+                refresh_all: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (ten.status, ten.counts.updated),
+        (RunStatus::Succeeded, 10),
+        "{ten:?}"
+    );
+    assert_eq!(
+        h.engine
+            .expiry_sync_plan(c.id, false)
+            .await
+            .unwrap()
+            .permits,
+        220
+    );
+
+    // All, with the server failing a fifth of the lookups: failures are recorded, the run goes on.
+    h.sim.set_faults(Faults {
+        error_rate: 0.2,
+        ..Faults::default()
+    });
+    let mut events = h.engine.subscribe();
+    let all = h.engine.run_job_and_wait(job, "manual").await.unwrap();
+    assert_eq!(all.counts.updated + all.counts.failed, 220, "{all:?}");
+    assert!(all.counts.updated > 150, "{all:?}");
+    let mut last = None;
+    while let Ok(e) = events.try_recv() {
+        if let EngineEvent::Progress(p) = e {
+            last = Some(p);
+        }
+    }
+    assert_eq!(last.map(|p| (p.done, p.total)), Some((220, Some(220))));
+    let failed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM permit WHERE detail_error IS NOT NULL AND expiry_date IS NULL",
+    )
+    .fetch_one(h.engine.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(failed, i64::from(all.counts.failed));
+    let fetched: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM permit WHERE detail_synced_at IS NOT NULL AND detail_error IS NULL",
+    )
+    .fetch_one(h.engine.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(fetched, 10 + i64::from(all.counts.updated));
+
+    // The next run only looks up what is still missing.
+    h.sim.set_faults(Faults::default());
+    assert_eq!(
+        h.engine
+            .expiry_sync_plan(c.id, false)
+            .await
+            .unwrap()
+            .permits,
+        all.counts.failed
+    );
+    let rest = h.engine.run_job_and_wait(job, "manual").await.unwrap();
+    assert_eq!(
+        (rest.counts.updated, rest.counts.failed),
+        (all.counts.failed, 0)
+    );
 }

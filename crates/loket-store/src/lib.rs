@@ -23,7 +23,7 @@ pub use error::StoreError;
 pub use jobs::JobRow;
 pub use lock::DataDirLock;
 pub use log::NewLogEntry;
-pub use permits::{PermitPage, PermitRecord, PermitTypeRecord};
+pub use permits::{PermitDetailOutcome, PermitPage, PermitRecord, PermitToCheck, PermitTypeRecord};
 
 /// Result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

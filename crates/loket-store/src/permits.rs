@@ -23,6 +23,29 @@ pub struct PermitRecord {
     /// Local status: "active" for issued permits, "in_process" for applications.
     pub status: String,
     pub remote_status: Option<String>,
+    /// Only when the list reply carried it; a known expiry is never erased by a list.
+    pub expiry_date: Option<NaiveDate>,
+}
+
+/// What the second step (the per-permit lookup) found, or why it failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PermitDetailOutcome {
+    Found {
+        expiry_date: Option<NaiveDate>,
+        issue_date: Option<NaiveDate>,
+        company: Option<String>,
+        npwp: Option<String>,
+        phone: Option<String>,
+        address: Option<String>,
+    },
+    Failed(String),
+}
+
+/// A permit whose detail is to be fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermitToCheck {
+    pub id: i64,
+    pub permit_number: String,
 }
 
 /// One page of permits with the job's resume point after it.
@@ -88,7 +111,8 @@ impl Store {
         for p in page.records {
             let existing = sqlx::query!(
                 r#"SELECT permit_number, applicant, permit_type_name,
-                          received_date AS "received_date: NaiveDate", status, remote_status
+                          received_date AS "received_date: NaiveDate", status, remote_status,
+                          expiry_date AS "expiry_date: NaiveDate"
                    FROM permit WHERE connection_id = ? AND registration_id = ?"#,
                 page.connection_id,
                 p.registration_id
@@ -102,7 +126,8 @@ impl Store {
                         && row.permit_type_name == p.permit_type_name
                         && row.received_date == p.received_date
                         && row.status == p.status
-                        && row.remote_status == p.remote_status =>
+                        && row.remote_status == p.remote_status
+                        && (p.expiry_date.is_none() || row.expiry_date == p.expiry_date) =>
                 {
                     counts.unchanged += 1;
                     continue;
@@ -112,13 +137,15 @@ impl Store {
             }
             sqlx::query!(
                 "INSERT INTO permit (connection_id, registration_id, permit_number, applicant,
-                     permit_type_name, received_date, status, remote_status, last_synced_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     permit_type_name, received_date, status, remote_status, expiry_date,
+                     last_synced_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT (connection_id, registration_id) DO UPDATE SET
                      permit_number = excluded.permit_number, applicant = excluded.applicant,
                      permit_type_name = excluded.permit_type_name,
                      received_date = excluded.received_date, status = excluded.status,
                      remote_status = excluded.remote_status,
+                     expiry_date = COALESCE(excluded.expiry_date, permit.expiry_date),
                      last_synced_at = excluded.last_synced_at",
                 page.connection_id,
                 p.registration_id,
@@ -128,6 +155,7 @@ impl Store {
                 p.received_date,
                 p.status,
                 p.remote_status,
+                p.expiry_date,
                 now
             )
             .execute(&mut *tx)
@@ -136,6 +164,84 @@ impl Store {
         write_checkpoint(&mut tx, page.job_id, &page.checkpoint).await?;
         tx.commit().await?;
         Ok(counts)
+    }
+
+    /// Issued permits whose detail was never fetched or failed last time, or all issued ones
+    /// with `refresh_all`. A permit the office lists without an expiry is not asked again daily.
+    pub async fn permits_to_check(
+        &self,
+        connection_id: i64,
+        refresh_all: bool,
+        limit: Option<u32>,
+    ) -> Result<Vec<PermitToCheck>> {
+        let limit = limit.map(i64::from).unwrap_or(-1);
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", permit_number AS "permit_number!" FROM permit
+               WHERE connection_id = ?1 AND status = 'active' AND permit_number IS NOT NULL
+                 AND (?2 OR (expiry_date IS NULL AND (detail_synced_at IS NULL OR detail_error IS NOT NULL)))
+               ORDER BY id LIMIT ?3"#,
+            connection_id,
+            refresh_all,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| PermitToCheck {
+                id: r.id,
+                permit_number: r.permit_number,
+            })
+            .collect())
+    }
+
+    /// Stores a batch of lookups in one transaction: details on success, the reason on failure.
+    pub async fn save_permit_details(
+        &self,
+        outcomes: &[(i64, PermitDetailOutcome)],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.write_transaction().await?;
+        for (id, outcome) in outcomes {
+            match outcome {
+                PermitDetailOutcome::Found {
+                    expiry_date,
+                    issue_date,
+                    company,
+                    npwp,
+                    phone,
+                    address,
+                } => {
+                    sqlx::query!(
+                        "UPDATE permit SET expiry_date = ?, issue_date = ?, company = ?, npwp = ?,
+                             phone = ?, address = ?, detail_synced_at = ?, detail_error = NULL
+                         WHERE id = ?",
+                        expiry_date,
+                        issue_date,
+                        company,
+                        npwp,
+                        phone,
+                        address,
+                        now,
+                        id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                PermitDetailOutcome::Failed(reason) => {
+                    sqlx::query!(
+                        "UPDATE permit SET detail_synced_at = ?, detail_error = ? WHERE id = ?",
+                        now,
+                        reason,
+                        id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// How many permits a connection holds.
@@ -175,6 +281,7 @@ mod tests {
             received_date: NaiveDate::from_ymd_opt(2025, 7, 3),
             status: "active".into(),
             remote_status: None,
+            expiry_date: None,
         }
     }
 

@@ -48,7 +48,7 @@ details: string | null, };
 
 export type ErrorCategory = "transient" | "rate_limit" | "network" | "server" | "auth" | "validation" | "unknown";
 
-export type JobKind = "permit_types" | "new_permits" | "log_cleanup" | "database_backup";
+export type JobKind = "permit_types" | "new_permits" | "expiry_sync" | "log_cleanup" | "database_backup";
 
 export type Schedule = { "kind": "daily", at: string, } | { "kind": "every", minutes: number, } | { "kind": "manual" };
 
@@ -88,6 +88,26 @@ export type LogFilter = { connection_id: number | null, only_errors: boolean, en
 
 export type RunFilter = { connection_id: number | null, job: JobKind | null, limit: number | null, };
 
+export type RunOptions = { 
+/**
+ * Handle at most this many records.
+ */
+limit: number | null, 
+/**
+ * Fetch again what is already known (expiry sync: every issued permit).
+ */
+refresh_all: boolean, };
+
+export type ExpirySyncPlan = { 
+/**
+ * Permits the run would look up.
+ */
+permits: number, rate_per_sec: number, max_concurrent: number, 
+/**
+ * Lower bound from the rate limit: permits ÷ rate.
+ */
+estimated_seconds: number, };
+
 export type Language = "en" | "id" | "es";
 
 export type Theme = "light" | "dark" | "system";
@@ -122,6 +142,8 @@ export type Commands = {
   list_jobs: { args: {  }, result: Array<JobInfo> },
   save_job: { args: { id: number, schedule: Schedule, enabled: boolean }, result: JobInfo },
   run_job: { args: { id: number }, result: number },
+  expiry_sync_plan: { args: { connection_id: number, refresh_all: boolean }, result: ExpirySyncPlan },
+  start_expiry_sync: { args: { connection_id: number, options: RunOptions }, result: number },
   cancel_run: { args: { run_id: number }, result: null },
   list_runs: { args: { filter: RunFilter }, result: Array<SyncRun> },
   list_log: { args: { filter: LogFilter }, result: Array<LogEntry> },

@@ -239,6 +239,7 @@ const en = {
   job: {
     permit_types: "Permit types",
     new_permits: "New permits",
+    expiry_sync: "Expiry sync",
     log_cleanup: "Log clean-up",
     database_backup: "Database backup",
   },

@@ -241,6 +241,7 @@ const es: Translation = {
   job: {
     permit_types: "Tipos de permiso",
     new_permits: "Permisos nuevos",
+    expiry_sync: "Sincronización de vencimientos",
     log_cleanup: "Limpieza del registro",
     database_backup: "Copia de seguridad de la base de datos",
   },

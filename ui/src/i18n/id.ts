@@ -241,6 +241,7 @@ const id: Translation = {
   job: {
     permit_types: "Jenis izin",
     new_permits: "Izin baru",
+    expiry_sync: "Sinkronisasi masa berlaku",
     log_cleanup: "Pembersihan log",
     database_backup: "Cadangan basis data",
   },

@@ -1,6 +1,6 @@
 use std::time::{Duration, Instant};
 
-use loket_core::{JobKind, Progress, ProgressMeter, RunCounts};
+use loket_core::{JobKind, Progress, ProgressMeter, RunCounts, RunOptions};
 use loket_store::JobRow;
 use tokio_util::sync::CancellationToken;
 
@@ -21,6 +21,7 @@ pub struct JobContext {
     started: Instant,
     last_sent: Option<Instant>,
     counts: RunCounts,
+    pub(crate) options: RunOptions,
 }
 
 impl JobContext {
@@ -29,6 +30,7 @@ impl JobContext {
         job: &JobRow,
         run_id: i64,
         cancel: CancellationToken,
+        options: RunOptions,
     ) -> Self {
         Self {
             engine,
@@ -40,12 +42,18 @@ impl JobContext {
             started: Instant::now(),
             last_sent: None,
             counts: RunCounts::default(),
+            options,
         }
     }
 
     /// Whether the user asked the run to stop.
     pub fn is_cancelled(&self) -> bool {
         self.cancel.is_cancelled()
+    }
+
+    /// The run's cancel signal, for work that runs in parallel.
+    pub(crate) fn cancel_token(&self) -> CancellationToken {
+        self.cancel.clone()
     }
 
     /// Counts so far.

@@ -5,7 +5,9 @@ mod context;
 mod log_cleanup;
 mod permits;
 
-use loket_core::{Connection, JobInfo, JobKind, RunCounts, RunStatus, Schedule, SyncRun};
+use loket_core::{
+    Connection, JobInfo, JobKind, RunCounts, RunOptions, RunStatus, Schedule, SyncRun,
+};
 use loket_store::JobRow;
 use tokio_util::sync::CancellationToken;
 
@@ -118,6 +120,17 @@ impl Engine {
     /// Starts a job now; returns the run id at once while the job works in the background.
     /// A job that is already running is not started twice.
     pub async fn start_job(&self, job_id: i64, trigger: &str) -> Result<i64> {
+        self.start_job_with(job_id, trigger, RunOptions::default())
+            .await
+    }
+
+    /// [`Engine::start_job`] with limits for this one run.
+    pub async fn start_job_with(
+        &self,
+        job_id: i64,
+        trigger: &str,
+        options: RunOptions,
+    ) -> Result<i64> {
         let job = self.inner.store.get_job(job_id).await?;
         let connection = match job.connection_id {
             Some(id) => Some(self.inner.store.get_connection(id).await?),
@@ -150,15 +163,28 @@ impl Engine {
 
         let engine = self.clone();
         tokio::spawn(async move {
-            engine.execute(job, connection, run_id, cancel).await;
+            engine
+                .execute(job, connection, run_id, cancel, options)
+                .await;
         });
         Ok(run_id)
     }
 
     /// Runs a job and waits for it to end (the CLI and tests).
     pub async fn run_job_and_wait(&self, job_id: i64, trigger: &str) -> Result<SyncRun> {
+        self.run_job_with_and_wait(job_id, trigger, RunOptions::default())
+            .await
+    }
+
+    /// [`Engine::run_job_and_wait`] with limits for this one run.
+    pub async fn run_job_with_and_wait(
+        &self,
+        job_id: i64,
+        trigger: &str,
+        options: RunOptions,
+    ) -> Result<SyncRun> {
         let mut events = self.subscribe();
-        let run_id = self.start_job(job_id, trigger).await?;
+        let run_id = self.start_job_with(job_id, trigger, options).await?;
         loop {
             match events.recv().await {
                 Ok(EngineEvent::RunFinished(run)) if run.id == run_id => return Ok(run),
@@ -204,12 +230,14 @@ impl Engine {
         connection: Option<Connection>,
         run_id: i64,
         cancel: CancellationToken,
+        options: RunOptions,
     ) {
         let started = self.now();
-        let mut ctx = JobContext::new(self.clone(), &job, run_id, cancel.clone());
+        let mut ctx = JobContext::new(self.clone(), &job, run_id, cancel.clone(), options);
         let end = match job.kind {
             JobKind::PermitTypes => permits::permit_types(&mut ctx, connection.as_ref()).await,
             JobKind::NewPermits => permits::new_permits(&mut ctx, connection.as_ref()).await,
+            JobKind::ExpirySync => permits::expiry_sync(&mut ctx, connection.as_ref()).await,
             JobKind::LogCleanup => log_cleanup::run(&mut ctx).await,
             JobKind::DatabaseBackup => backup::run(&mut ctx).await,
         };

@@ -1,9 +1,10 @@
 //! Permit office pipelines: permit types, and the issued / in-process permit lists paged into
 //! the store with a checkpoint committed alongside each page.
 
+use futures::StreamExt;
 use loket_connect::sicantik::{ListedPermit, PermitList, SicantikClient};
 use loket_core::Connection;
-use loket_store::{PermitPage, PermitRecord, PermitTypeRecord};
+use loket_store::{PermitDetailOutcome, PermitPage, PermitRecord, PermitTypeRecord};
 use serde::{Deserialize, Serialize};
 
 use super::{JobContext, JobEnd};
@@ -83,6 +84,7 @@ fn to_record(p: ListedPermit, in_process: bool) -> PermitRecord {
         received_date: p.received,
         status: if in_process { "in_process" } else { "active" }.to_string(),
         remote_status: p.remote_status,
+        expiry_date: p.expiry,
     }
 }
 
@@ -193,4 +195,78 @@ fn stage(p: ListCheckpoint) -> String {
         "issued permits"
     };
     format!("{list}, from record {}", p.offset + 1)
+}
+
+/// Lookups stored per transaction in the expiry sync.
+const DETAIL_BATCH: usize = 50;
+
+/// The second step: each issued permit's detail (expiry date) by its number, as many at once
+/// as the connection allows and within its rate limit. A failed lookup is recorded on the
+/// permit and skipped; it never ends the run.
+pub(crate) async fn expiry_sync(
+    ctx: &mut JobContext,
+    connection: Option<&Connection>,
+) -> Result<JobEnd> {
+    let (c, client) = client(ctx, connection).await?;
+    let store = ctx.engine.inner.store.clone();
+    let options = ctx.options;
+    let todo = store
+        .permits_to_check(c.id, options.refresh_all, options.limit)
+        .await?;
+    let total = todo.len() as u64;
+    ctx.progress(0, Some(total), "permit details", true);
+    let in_flight = c.max_concurrent.max(1) as usize;
+    let cancel = ctx.cancel_token();
+    let mut lookups = futures::stream::iter(todo)
+        .take_while(move |_| std::future::ready(!cancel.is_cancelled()))
+        .map(|permit| {
+            let client = client.clone();
+            async move {
+                let outcome = match client.check_permit(&permit.permit_number).await {
+                    Ok(d) => PermitDetailOutcome::Found {
+                        expiry_date: d.expiry,
+                        issue_date: d.issued,
+                        company: d.company,
+                        npwp: d.npwp,
+                        phone: d.phone,
+                        address: d.address,
+                    },
+                    Err(e) => PermitDetailOutcome::Failed(match e.details {
+                        Some(d) => format!("{} {d}", e.message),
+                        None => e.message,
+                    }),
+                };
+                (permit.id, outcome)
+            }
+        })
+        .buffer_unordered(in_flight);
+    let mut batch = Vec::with_capacity(DETAIL_BATCH);
+    let mut done = 0u64;
+    loop {
+        let next = lookups.next().await;
+        let end = next.is_none();
+        if let Some(item) = next {
+            batch.push(item);
+        }
+        if batch.len() >= DETAIL_BATCH || (end && !batch.is_empty()) {
+            store.save_permit_details(&batch, ctx.engine.now()).await?;
+            let mut counts = loket_core::RunCounts::default();
+            for (_, outcome) in &batch {
+                match outcome {
+                    PermitDetailOutcome::Found { .. } => counts.updated += 1,
+                    PermitDetailOutcome::Failed(_) => counts.failed += 1,
+                }
+            }
+            done += batch.len() as u64;
+            batch.clear();
+            ctx.add_counts(counts).await;
+            ctx.progress(done, Some(total), "permit details", end);
+        }
+        if end {
+            break;
+        }
+    }
+    ctx.progress(done, Some(total), "permit details", true);
+    ctx.engine.changed(&["permits"]);
+    Ok(JobEnd::Done(ctx.counts()))
 }
