@@ -19,6 +19,9 @@ pub enum EngineError {
     Busy(String),
     #[error("{0}")]
     NotFound(String),
+    /// A bug or a crashed task, not something the user can fix.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl From<EngineError> for ApiError {
@@ -27,6 +30,11 @@ impl From<EngineError> for ApiError {
             EngineError::Invalid(fields) => ApiError::validation(fields),
             EngineError::Busy(m) => ApiError::new(ApiErrorCode::Busy, m),
             EngineError::NotFound(m) => ApiError::new(ApiErrorCode::NotFound, m),
+            EngineError::Internal(m) => ApiError::new(
+                ApiErrorCode::Internal,
+                "Something went wrong inside Loket; nothing was lost.",
+            )
+            .with_details(m),
             EngineError::Secret(s) => {
                 ApiError::new(ApiErrorCode::Keyring, s.to_string()).with_details(s.advice())
             }

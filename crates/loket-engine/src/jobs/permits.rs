@@ -197,6 +197,17 @@ fn stage(p: ListCheckpoint) -> String {
     format!("{list}, from record {}", p.offset + 1)
 }
 
+fn outcome_counts(batch: &[(i64, PermitDetailOutcome)]) -> loket_core::RunCounts {
+    let mut counts = loket_core::RunCounts::default();
+    for (_, outcome) in batch {
+        match outcome {
+            PermitDetailOutcome::Found { .. } => counts.updated += 1,
+            PermitDetailOutcome::Failed(_) => counts.failed += 1,
+        }
+    }
+    counts
+}
+
 /// Lookups stored per transaction in the expiry sync.
 const DETAIL_BATCH: usize = 50;
 
@@ -240,32 +251,42 @@ pub(crate) async fn expiry_sync(
             }
         })
         .buffer_unordered(in_flight);
+    // Results are stored by a task of their own, so the look-ups never wait for a commit.
+    let (to_writer, mut batches) = tokio::sync::mpsc::channel::<Vec<(i64, PermitDetailOutcome)>>(4);
+    let writer = {
+        let store = store.clone();
+        let engine = ctx.engine.clone();
+        tokio::spawn(async move {
+            while let Some(batch) = batches.recv().await {
+                store.save_permit_details(&batch, engine.now()).await?;
+            }
+            Ok::<_, loket_store::StoreError>(())
+        })
+    };
     let mut batch = Vec::with_capacity(DETAIL_BATCH);
     let mut done = 0u64;
-    loop {
-        let next = lookups.next().await;
-        let end = next.is_none();
-        if let Some(item) = next {
-            batch.push(item);
-        }
-        if batch.len() >= DETAIL_BATCH || (end && !batch.is_empty()) {
-            store.save_permit_details(&batch, ctx.engine.now()).await?;
-            let mut counts = loket_core::RunCounts::default();
-            for (_, outcome) in &batch {
-                match outcome {
-                    PermitDetailOutcome::Found { .. } => counts.updated += 1,
-                    PermitDetailOutcome::Failed(_) => counts.failed += 1,
-                }
+    while let Some(item) = lookups.next().await {
+        batch.push(item);
+        done += 1;
+        if batch.len() >= DETAIL_BATCH || done == total {
+            let counts = outcome_counts(&batch);
+            if to_writer.send(std::mem::take(&mut batch)).await.is_err() {
+                break; // The writer stopped on an error, reported below.
             }
-            done += batch.len() as u64;
-            batch.clear();
             ctx.add_counts(counts).await;
-            ctx.progress(done, Some(total), "permit details", end);
-        }
-        if end {
-            break;
+            ctx.progress(done, Some(total), "permit details", false);
         }
     }
+    if !batch.is_empty() {
+        let counts = outcome_counts(&batch);
+        if to_writer.send(batch).await.is_ok() {
+            ctx.add_counts(counts).await;
+        }
+    }
+    drop(to_writer);
+    writer
+        .await
+        .map_err(|e| EngineError::Internal(format!("the permit writer stopped: {e}")))??;
     ctx.progress(done, Some(total), "permit details", true);
     ctx.engine.changed(&["permits"]);
     Ok(JobEnd::Done(ctx.counts()))
