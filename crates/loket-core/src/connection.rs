@@ -206,13 +206,13 @@ impl ConnectionInput {
         if !(1_000..=300_000).contains(&self.timeout_ms) {
             err("timeout_ms", "Timeout must be between 1 and 300 seconds.");
         }
+        // 0 turns the limit off (a local server, a benchmark); the default is 10.
         if !(self.rate_limit_per_sec.is_finite()
-            && self.rate_limit_per_sec > 0.0
-            && self.rate_limit_per_sec <= 1000.0)
+            && (0.0..=1000.0).contains(&self.rate_limit_per_sec))
         {
             err(
                 "rate_limit_per_sec",
-                "Rate limit must be above 0 and at most 1000 requests per second.",
+                "Rate limit must be between 0 (no limit) and 1000 requests per second.",
             );
         }
         if !(1..=64).contains(&self.max_concurrent) {
@@ -323,7 +323,7 @@ mod tests {
         i.name = "  ".into();
         i.base_url = "ftp://x".into();
         i.timeout_ms = 10;
-        i.rate_limit_per_sec = 0.0;
+        i.rate_limit_per_sec = -1.0;
         i.max_concurrent = 0;
         i.database = None;
         assert_eq!(

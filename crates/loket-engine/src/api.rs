@@ -170,7 +170,12 @@ impl Engine {
             permits,
             rate_per_sec: c.rate_limit_per_sec,
             max_concurrent: c.max_concurrent,
-            estimated_seconds: f64::from(permits) / c.rate_limit_per_sec.max(0.001),
+            // Without a rate limit, the concurrency cap and the server's speed set the pace.
+            estimated_seconds: if c.rate_limit_per_sec > 0.0 {
+                f64::from(permits) / c.rate_limit_per_sec
+            } else {
+                0.0
+            },
         })
     }
 

@@ -27,7 +27,7 @@ export const connectionSchema = z
       .max(300, "validation.timeoutRange"),
     rate_limit_per_sec: z
       .number({ error: "validation.rateRange" })
-      .gt(0, "validation.rateRange")
+      .min(0, "validation.rateRange")
       .max(1000, "validation.rateRange"),
     max_concurrent: z
       .number({ error: "validation.concurrentRange" })
