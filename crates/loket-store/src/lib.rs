@@ -157,6 +157,29 @@ pub(crate) mod test_support {
             .unwrap_or_else(|e| panic!("open: {e}"));
         (store, dir)
     }
+
+    /// Saves a permit office connection and returns its id.
+    pub async fn permit_office(store: &Store) -> i64 {
+        let input = loket_core::ConnectionInput {
+            id: None,
+            name: "Permits".into(),
+            kind: loket_core::ConnectionKind::Sicantik,
+            base_url: "http://127.0.0.1/".into(),
+            environment: loket_core::Environment::Production,
+            database: None,
+            username: None,
+            protocol: None,
+            timeout_ms: 5000,
+            rate_limit_per_sec: 10.0,
+            max_concurrent: 4,
+            active: true,
+            secret: None,
+        };
+        store
+            .save_connection(&input, false)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
 }
 
 #[cfg(test)]

@@ -136,31 +136,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::temp_store;
-    use loket_core::{ConnectionInput, ConnectionKind, Environment};
+    use crate::test_support::{permit_office, temp_store};
 
     #[tokio::test]
     async fn log_rows_count_per_connection_filter_and_expire() {
         let (store, _dir) = temp_store().await;
-        let input = ConnectionInput {
-            id: None,
-            name: "Permits".into(),
-            kind: ConnectionKind::Sicantik,
-            base_url: "http://127.0.0.1/".into(),
-            environment: Environment::Production,
-            database: None,
-            username: None,
-            protocol: None,
-            timeout_ms: 5000,
-            rate_limit_per_sec: 10.0,
-            max_concurrent: 4,
-            active: true,
-            secret: None,
-        };
-        let conn = store
-            .save_connection(&input, false)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let conn = permit_office(&store).await;
         let old = Utc::now() - chrono::Duration::days(40);
         let entry = |at, endpoint: &str, cat| NewLogEntry {
             connection_id: conn,

@@ -268,9 +268,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::temp_store;
+    use crate::test_support::{permit_office, temp_store};
     use crate::NewLogEntry;
-    use loket_core::{ConnectionInput, ConnectionKind, Environment, JobKind};
+    use loket_core::JobKind;
 
     fn permit(i: usize) -> PermitRecord {
         PermitRecord {
@@ -288,25 +288,7 @@ mod tests {
     #[tokio::test]
     async fn pages_upsert_idempotently_while_other_writers_commit() {
         let (store, _dir) = temp_store().await;
-        let input = ConnectionInput {
-            id: None,
-            name: "Permits".into(),
-            kind: ConnectionKind::Sicantik,
-            base_url: "http://127.0.0.1/".into(),
-            environment: Environment::Production,
-            database: None,
-            username: None,
-            protocol: None,
-            timeout_ms: 5000,
-            rate_limit_per_sec: 10.0,
-            max_concurrent: 4,
-            active: true,
-            secret: None,
-        };
-        let conn = store
-            .save_connection(&input, false)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let conn = permit_office(&store).await;
         let job = store
             .ensure_job(
                 JobKind::NewPermits,
