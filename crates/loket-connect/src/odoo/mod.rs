@@ -230,19 +230,20 @@ impl OdooClient {
         kwargs: Value,
     ) -> Result<Value, RemoteError> {
         if self.protocol == OdooProtocol::Json2 {
-            let mut body = kwargs;
-            if let (Some(obj), Value::Array(a)) = (body.as_object_mut(), &args) {
-                if let Some(first) = a.first() {
-                    let key = if method == "create" {
-                        "vals_list"
-                    } else if first.is_array() && first.get(0).is_some_and(|v| v.is_number()) {
-                        "ids"
-                    } else {
-                        "domain"
-                    };
-                    obj.insert(key.into(), first.clone());
-                }
+            // JSON-2 takes named arguments: name the positional ones by the method's signature.
+            let mut body = match kwargs {
+                Value::Object(map) => map,
+                _ => serde_json::Map::new(),
+            };
+            let positional = match args {
+                Value::Array(items) => items,
+                Value::Null => Vec::new(),
+                other => vec![other],
+            };
+            for (name, value) in json2_argument_names(method).iter().zip(positional) {
+                body.insert((*name).to_string(), value);
             }
+            let body = Value::Object(body);
             return self.json2(model, method, body).await;
         }
         let uid = self.authenticate().await?;
@@ -349,9 +350,27 @@ impl OdooClient {
     }
 }
 
+/// Names of the positional arguments of the ORM methods Loket calls, as JSON-2 expects them.
+fn json2_argument_names(method: &str) -> &'static [&'static str] {
+    match method {
+        "create" => &["vals_list"],
+        "write" => &["ids", "vals"],
+        "read" | "unlink" => &["ids"],
+        "search" | "search_read" | "search_count" => &["domain"],
+        _ => &[],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json2_names_positional_arguments_by_method() {
+        assert_eq!(json2_argument_names("write"), ["ids", "vals"]);
+        assert_eq!(json2_argument_names("search_read"), ["domain"]);
+        assert!(json2_argument_names("action_post").is_empty());
+    }
 
     #[test]
     fn exception_names_map_to_kinds() {
