@@ -51,12 +51,13 @@ export function TestResult({ outcome }: { outcome: TestOutcome }) {
           </li>
         ) : null}
       </ul>
-      {outcome.reason ? (
-        <p className="test-reason">
-          <strong>{t("test.reason")}:</strong> {outcome.reason}
+      {outcome.failed_step ? (
+        <p className="test-reason" data-testid="test-advice">
+          <strong>{t("test.reason")}:</strong> {t(`test.advice.${outcome.failed_step}`)}
         </p>
       ) : null}
-      <Details text={outcome.details} />
+      {/* The backend's own words (English) and the outside system's answer, on demand. */}
+      <Details text={[outcome.reason, outcome.details].filter(Boolean).join("\n\n") || null} />
     </div>
   );
 }

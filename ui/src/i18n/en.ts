@@ -193,6 +193,17 @@ const en = {
       database: "Database",
       secret: "Secret in the keyring",
     },
+    advice: {
+      dns: "The server name could not be found. Check the address for typing mistakes.",
+      connect: "Nothing answered at this address. Check the address and port, and that the server is running.",
+      tls: "The secure connection was refused: the server’s certificate is not trusted. Check the address (https) with your IT person.",
+      timeout: "The server did not answer in time. Try again later or raise the timeout.",
+      http: "The server answered with an error. Check that the address points at the right service.",
+      protocol: "Something answered, but not like this kind of system. Check the address and the kind.",
+      auth: "The login was refused. Check the user and the password or API key.",
+      database: "The server has no database with this name. Check the database field.",
+      secret: "No password or key is stored for this connection. Enter it in the form and save.",
+    },
   },
   errors: {
     title: "Something went wrong",

@@ -195,6 +195,17 @@ const es: Translation = {
       database: "Base de datos",
       secret: "Secreto en el llavero",
     },
+    advice: {
+      dns: "No se encontró el nombre del servidor. Revise si la dirección tiene errores.",
+      connect: "Nadie respondió en esta dirección. Revise la dirección y el puerto, y que el servidor esté en marcha.",
+      tls: "Se rechazó la conexión segura: el certificado del servidor no es de confianza. Revise la dirección (https) con su encargado de TI.",
+      timeout: "El servidor no respondió a tiempo. Inténtelo más tarde o aumente el tiempo de espera.",
+      http: "El servidor respondió con un error. Revise que la dirección apunte al servicio correcto.",
+      protocol: "Algo respondió, pero no como este tipo de sistema. Revise la dirección y el tipo.",
+      auth: "Se rechazó el inicio de sesión. Revise el usuario y la contraseña o la clave de API.",
+      database: "El servidor no tiene una base de datos con este nombre. Revise el campo de base de datos.",
+      secret: "No hay contraseña ni clave guardada para esta conexión. Escríbala en el formulario y guarde.",
+    },
   },
   errors: {
     title: "Algo salió mal",

@@ -195,6 +195,17 @@ const id: Translation = {
       database: "Basis data",
       secret: "Rahasia di keyring",
     },
+    advice: {
+      dns: "Nama server tidak ditemukan. Periksa apakah alamat salah ketik.",
+      connect: "Tidak ada yang menjawab di alamat ini. Periksa alamat dan port, dan pastikan server berjalan.",
+      tls: "Koneksi aman ditolak: sertifikat server tidak dipercaya. Periksa alamat (https) bersama petugas TI Anda.",
+      timeout: "Server tidak menjawab tepat waktu. Coba lagi nanti atau perpanjang batas waktu.",
+      http: "Server menjawab dengan kesalahan. Periksa apakah alamat mengarah ke layanan yang benar.",
+      protocol: "Ada yang menjawab, tetapi bukan sistem jenis ini. Periksa alamat dan jenis koneksi.",
+      auth: "Login ditolak. Periksa pengguna dan kata sandi atau kunci API.",
+      database: "Server tidak memiliki basis data dengan nama ini. Periksa isian basis data.",
+      secret: "Belum ada kata sandi atau kunci yang tersimpan untuk koneksi ini. Isi di formulir lalu simpan.",
+    },
   },
   errors: {
     title: "Terjadi kesalahan",

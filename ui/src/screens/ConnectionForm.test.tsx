@@ -212,7 +212,9 @@ describe("connection form", () => {
     expect(result).toHaveAttribute("data-reachable", "true");
     expect(result).toHaveAttribute("data-authenticated", "false");
     expect(within(result).getByText("123 ms")).toBeInTheDocument();
-    expect(within(result).getByText("Odoo refused the login.")).toBeInTheDocument();
+    // The step's advice in the user's language; the backend's own words under "Details".
+    expect(within(result).getByTestId("test-advice")).toHaveTextContent("The login was refused.");
+    expect(within(result).getByText(/Odoo refused the login\./)).toBeInTheDocument();
     expect(within(result).getByText("Details")).toBeInTheDocument();
     const input = (callsOf("test_connection_draft")[0]![1] as { input: { id: number; database: string; secret: unknown } }).input;
     expect(input).toMatchObject({ id: 5, database: "other", secret: null });
