@@ -57,7 +57,8 @@ fn failed(mut outcome: TestOutcome, e: &RemoteError) -> TestOutcome {
         step,
         TestStep::Dns | TestStep::Connect | TestStep::Tls | TestStep::Timeout
     );
-    if matches!(step, TestStep::Auth) {
+    // A refused login or an unknown database both mean: not logged in.
+    if matches!(step, TestStep::Auth | TestStep::Database) {
         outcome.authenticated = Some(false);
     }
     outcome.failed_step = Some(step);

@@ -170,6 +170,7 @@ async fn failures_are_explained_in_plain_words() {
     input.database = Some("no_such_db".into());
     let outcome = h.engine.test_connection_draft(input).await.unwrap();
     assert_eq!(outcome.failed_step, Some(TestStep::Database), "{outcome:?}");
+    assert_eq!(outcome.authenticated, Some(false));
     assert!(outcome.reason.unwrap().contains("no_such_db"));
     // Wrong Hacienda password.
     let outcome = h

@@ -319,8 +319,8 @@ export function ConnectionFormBody({ connection }: { connection: Connection | nu
                 <Field label={t("form.timeout")} name="timeout_ms" unit={t("form.timeoutUnit")} error={errors.timeout_ms?.message}>
                   <input type="number" min={1} max={300} step="any" className="num" data-testid="field-timeout_ms" {...register("timeout_ms", { valueAsNumber: true })} />
                 </Field>
-                <Field label={t("form.rateLimit")} name="rate_limit_per_sec" unit={t("form.rateUnit")} error={errors.rate_limit_per_sec?.message}>
-                  <input type="number" min={0.1} max={1000} step="any" className="num" data-testid="field-rate_limit_per_sec" {...register("rate_limit_per_sec", { valueAsNumber: true })} />
+                <Field label={t("form.rateLimit")} name="rate_limit_per_sec" unit={t("form.rateUnit")} hint={t("form.rateHint")} error={errors.rate_limit_per_sec?.message}>
+                  <input type="number" min={0} max={1000} step="any" className="num" data-testid="field-rate_limit_per_sec" {...register("rate_limit_per_sec", { valueAsNumber: true })} />
                 </Field>
                 <Field label={t("form.maxConcurrent")} name="max_concurrent" hint={t("form.maxConcurrentHint")} error={errors.max_concurrent?.message}>
                   <input type="number" min={1} max={64} step={1} className="num" data-testid="field-max_concurrent" {...register("max_concurrent", { valueAsNumber: true })} />
