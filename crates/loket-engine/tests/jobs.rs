@@ -12,11 +12,7 @@ use support::*;
 #[tokio::test]
 async fn permit_sync_counts_reports_progress_and_is_idempotent() {
     let h = harness(small_sim()).await;
-    let c = h
-        .engine
-        .save_connection(sicantik(&h.sim.sicantik_url))
-        .await
-        .unwrap();
+    let c = permit_office(&h).await;
     let job = job_id(&h.engine, JobKind::NewPermits, Some(c.id)).await;
     let mut events = h.engine.subscribe();
     let run = h.engine.run_job_and_wait(job, "manual").await.unwrap();
@@ -57,11 +53,7 @@ async fn a_sync_under_faults_keeps_every_record_and_logs_every_failure() {
         ..small_sim()
     })
     .await;
-    let c = h
-        .engine
-        .save_connection(sicantik(&h.sim.sicantik_url))
-        .await
-        .unwrap();
+    let c = permit_office(&h).await;
     let job = job_id(&h.engine, JobKind::NewPermits, Some(c.id)).await;
     // A run that gives up on a page resumes from its checkpoint the next time.
     let mut runs = Vec::new();
@@ -100,11 +92,7 @@ async fn cancel_stops_after_a_committed_page_and_the_next_run_resumes() {
         ..small_sim()
     })
     .await;
-    let c = h
-        .engine
-        .save_connection(sicantik(&h.sim.sicantik_url))
-        .await
-        .unwrap();
+    let c = permit_office(&h).await;
     let job = job_id(&h.engine, JobKind::NewPermits, Some(c.id)).await;
     let mut events = h.engine.subscribe();
     let run_id = h.engine.start_job(job, "manual").await.unwrap();
@@ -142,11 +130,7 @@ async fn the_scheduler_runs_due_jobs_once_and_catches_up_once() {
     // 2026-03-10 01:00 UTC is 08:00 in Jakarta, the default office zone.
     let clock = manual_clock("2026-03-10T01:00:00Z");
     let h = harness_with(small_sim(), clock.clone()).await;
-    let c = h
-        .engine
-        .save_connection(sicantik(&h.sim.sicantik_url))
-        .await
-        .unwrap();
+    let c = permit_office(&h).await;
     let types = job_id(&h.engine, JobKind::PermitTypes, Some(c.id)).await;
     // Only the permit-types job runs by schedule here.
     for job in h.engine.list_jobs().await.unwrap() {
@@ -201,11 +185,7 @@ async fn a_running_job_is_not_started_again_by_the_scheduler() {
         clock.clone(),
     )
     .await;
-    let c = h
-        .engine
-        .save_connection(sicantik(&h.sim.sicantik_url))
-        .await
-        .unwrap();
+    let c = permit_office(&h).await;
     let permits = job_id(&h.engine, JobKind::NewPermits, Some(c.id)).await;
     h.engine
         .save_job(permits, Schedule::Every { minutes: 1 }, true)
@@ -259,11 +239,7 @@ async fn local_jobs_back_up_the_database_and_clean_the_log() {
 #[tokio::test]
 async fn expiry_sync_fetches_details_tests_with_ten_and_records_failures_per_permit() {
     let h = harness(small_sim()).await;
-    let c = h
-        .engine
-        .save_connection(sicantik(&h.sim.sicantik_url))
-        .await
-        .unwrap();
+    let c = permit_office(&h).await;
     let permits = job_id(&h.engine, JobKind::NewPermits, Some(c.id)).await;
     h.engine.run_job_and_wait(permits, "manual").await.unwrap();
     let plan = h.engine.expiry_sync_plan(c.id, false).await.unwrap();

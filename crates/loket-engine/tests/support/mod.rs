@@ -115,3 +115,11 @@ pub async fn job_id(engine: &Engine, kind: loket_core::JobKind, connection_id: O
         .unwrap()
         .id
 }
+
+/// Saves a permit office connection pointing at the harness's sandbox.
+pub async fn permit_office(h: &Harness) -> loket_core::Connection {
+    h.engine
+        .save_connection(sicantik(&h.sim.sicantik_url))
+        .await
+        .unwrap()
+}
