@@ -20,14 +20,20 @@ pub enum JobKind {
     LogCleanup,
     /// Copy the database to the backups folder, keeping the last few copies.
     DatabaseBackup,
+    /// Mark active permits past their expiry date as expired.
+    MarkExpired,
+    /// Send expiry reminders by tier crossing, grouped per tier as desktop notifications.
+    Reminders,
 }
 
 impl JobKind {
     /// Every job, in menu order.
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 7] = [
         Self::PermitTypes,
         Self::NewPermits,
         Self::ExpirySync,
+        Self::MarkExpired,
+        Self::Reminders,
         Self::LogCleanup,
         Self::DatabaseBackup,
     ];
@@ -40,6 +46,8 @@ impl JobKind {
             Self::ExpirySync => "expiry_sync",
             Self::LogCleanup => "log_cleanup",
             Self::DatabaseBackup => "database_backup",
+            Self::MarkExpired => "mark_expired",
+            Self::Reminders => "reminders",
         }
     }
 
@@ -54,7 +62,7 @@ impl JobKind {
             Self::PermitTypes | Self::NewPermits | Self::ExpirySync => {
                 Some(ConnectionKind::Sicantik)
             }
-            Self::LogCleanup | Self::DatabaseBackup => None,
+            Self::LogCleanup | Self::DatabaseBackup | Self::MarkExpired | Self::Reminders => None,
         }
     }
 
@@ -66,6 +74,8 @@ impl JobKind {
             Self::ExpirySync => Schedule::Daily { at: "02:00".into() },
             Self::LogCleanup => Schedule::Daily { at: "03:30".into() },
             Self::DatabaseBackup => Schedule::Daily { at: "02:30".into() },
+            Self::MarkExpired => Schedule::Daily { at: "00:00".into() },
+            Self::Reminders => Schedule::Daily { at: "09:00".into() },
         }
     }
 }

@@ -3,10 +3,12 @@
 pub mod api_error;
 pub mod connection;
 pub mod error_category;
+pub mod export;
 pub mod job;
 pub mod log;
 pub mod messages;
 pub mod permit;
+pub mod permit_view;
 pub mod phone;
 pub mod progress;
 pub mod redact;
@@ -21,9 +23,17 @@ pub use connection::{
     TestOutcome, TestStep,
 };
 pub use error_category::ErrorCategory;
+pub use export::{ExportCell, ExportFormat, ExportRequest};
 pub use job::{JobInfo, JobKind, RunOptions};
 pub use log::{LogEntry, LogFilter};
 pub use permit::{ExpiryStatus, PermitStatus};
+pub use permit_view::{
+    DateInterval, ExpiryCount, GroupBy, GroupCount, GroupKey, LastSync, NewPermit, PartnerEdit,
+    PartnerRow, PermitCategory, PermitDashboard, PermitDetail, PermitEdit, PermitEvent,
+    PermitFailure, PermitField, PermitFilter, PermitList, PermitQuery, PermitRow, PermitSort,
+    PermitSortField, PermitTypeEdit, PermitTypeRow, PivotCell, PivotQuery, PivotResult, RecordLink,
+    ReminderItem, ReminderSent, ReminderState,
+};
 pub use progress::{Progress, ProgressMeter};
 pub use reminder::{ReminderDecision, ReminderLadder};
 pub use run::{RunCounts, RunStatus, SyncRun};

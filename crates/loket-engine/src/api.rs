@@ -2,8 +2,11 @@
 //! (`POST /api`) and tests: one list of commands, from which the TypeScript bindings are made.
 
 use loket_core::{
-    ApiError, ApiErrorCode, Connection, ConnectionInput, JobInfo, JobKind, LogEntry, LogFilter,
-    RunOptions, Schedule, Settings, SyncRun, TestOutcome,
+    ApiError, ApiErrorCode, Connection, ConnectionInput, ExportRequest, GroupBy, GroupCount,
+    JobInfo, JobKind, LogEntry, LogFilter, NewPermit, PartnerEdit, PartnerRow, PermitDashboard,
+    PermitDetail, PermitEdit, PermitFailure, PermitFilter, PermitList, PermitQuery, PermitRow,
+    PermitStatus, PermitTypeEdit, PermitTypeRow, PivotQuery, PivotResult, ReminderItem, RunOptions,
+    Schedule, Settings, SyncRun, TestOutcome,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -102,6 +105,22 @@ commands! {
     run_job(id: i64) -> i64 = |e: Engine, id| async move { e.start_job(id, "manual").await };
     expiry_sync_plan(connection_id: i64, refresh_all: bool) -> ExpirySyncPlan = |e: Engine, id, all| async move { e.expiry_sync_plan(id, all).await };
     start_expiry_sync(connection_id: i64, options: RunOptions) -> i64 = |e: Engine, id, options| async move { e.start_expiry_sync(id, options).await };
+    list_permit_failures(run_id: i64) -> Vec<PermitFailure> = |e: Engine, id| async move { e.list_permit_failures(id).await };
+    list_permits(query: PermitQuery) -> PermitList = |e: Engine, q| async move { e.list_permits(q).await };
+    permit_groups(filter: PermitFilter, group_by: GroupBy) -> Vec<GroupCount> = |e: Engine, f, g| async move { e.permit_groups(f, g).await };
+    permit_pivot(query: PivotQuery) -> PivotResult = |e: Engine, q| async move { e.permit_pivot(q).await };
+    get_permit(id: i64) -> PermitDetail = |e: Engine, id| async move { e.get_permit(id).await };
+    save_permit(id: i64, edit: PermitEdit) -> PermitDetail = |e: Engine, id, edit| async move { e.save_permit(id, edit).await };
+    set_permit_status(id: i64, status: PermitStatus) -> PermitRow = |e: Engine, id, s| async move { e.set_permit_status(id, s).await };
+    create_permit(input: NewPermit) -> PermitRow = |e: Engine, input| async move { e.create_permit(input).await };
+    list_permit_types() -> Vec<PermitTypeRow> = |e: Engine| async move { e.list_permit_types().await };
+    save_permit_type(id: i64, edit: PermitTypeEdit) -> PermitTypeRow = |e: Engine, id, edit| async move { e.save_permit_type(id, edit).await };
+    list_partners(search: Option<String>) -> Vec<PartnerRow> = |e: Engine, s| async move { e.list_partners(s).await };
+    save_partner(id: i64, edit: PartnerEdit) -> PartnerRow = |e: Engine, id, edit| async move { e.save_partner(id, edit).await };
+    list_reminders(unread_only: bool) -> Vec<ReminderItem> = |e: Engine, u| async move { e.list_reminders(u).await };
+    mark_reminders_read(ids: Vec<i64>) -> () = |e: Engine, ids| async move { e.mark_reminders_read(ids).await };
+    permit_dashboard() -> PermitDashboard = |e: Engine| async move { e.permit_dashboard().await };
+    export_table(request: ExportRequest) -> String = |e: Engine, r| async move { e.export_table(r).await };
     cancel_run(run_id: i64) -> () = |e: Engine, run_id| async move { e.cancel_run(run_id).await };
     list_runs(filter: RunFilter) -> Vec<SyncRun> = |e: Engine, f: RunFilter| async move { e.list_runs(f.connection_id, f.job, f.limit.unwrap_or(200)).await };
     list_log(filter: LogFilter) -> Vec<LogEntry> = |e: Engine, f: LogFilter| async move { e.list_log(&f).await };
@@ -233,6 +252,42 @@ pub fn typescript_bindings() -> String {
         RunFilter::decl(),
         RunOptions::decl(),
         ExpirySyncPlan::decl(),
+        PermitStatus::decl(),
+        ExpiryStatus::decl(),
+        PermitCategory::decl(),
+        PermitField::decl(),
+        DateInterval::decl(),
+        GroupBy::decl(),
+        GroupKey::decl(),
+        PermitFilter::decl(),
+        PermitSortField::decl(),
+        PermitSort::decl(),
+        PermitQuery::decl(),
+        PermitRow::decl(),
+        PermitList::decl(),
+        GroupCount::decl(),
+        PivotQuery::decl(),
+        PivotCell::decl(),
+        PivotResult::decl(),
+        PermitEvent::decl(),
+        ReminderState::decl(),
+        ReminderSent::decl(),
+        RecordLink::decl(),
+        PermitDetail::decl(),
+        PermitEdit::decl(),
+        NewPermit::decl(),
+        PermitTypeRow::decl(),
+        PermitTypeEdit::decl(),
+        PartnerRow::decl(),
+        PartnerEdit::decl(),
+        ReminderItem::decl(),
+        ExpiryCount::decl(),
+        LastSync::decl(),
+        PermitDashboard::decl(),
+        PermitFailure::decl(),
+        ExportFormat::decl(),
+        ExportCell::decl(),
+        ExportRequest::decl(),
         Language::decl(),
         Theme::decl(),
         Settings::decl(),

@@ -19,9 +19,25 @@ pub enum EngineError {
     Busy(String),
     #[error("{0}")]
     NotFound(String),
+    /// A file the user asked for (an export) could not be written.
+    #[error("{path}: {source}")]
+    File {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// A bug or a crashed task, not something the user can fix.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl EngineError {
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::File {
+            path: path.display().to_string(),
+            source,
+        }
+    }
 }
 
 impl From<EngineError> for ApiError {
@@ -35,6 +51,15 @@ impl From<EngineError> for ApiError {
                 "Something went wrong inside Loket; nothing was lost.",
             )
             .with_details(m),
+            EngineError::File { path, source } => {
+                let message = if source.kind() == std::io::ErrorKind::StorageFull {
+                    "The disk is full: the file was not written. Free some space and try again."
+                        .to_string()
+                } else {
+                    format!("Could not write {path}.")
+                };
+                ApiError::new(ApiErrorCode::Storage, message).with_details(source.to_string())
+            }
             EngineError::Secret(s) => {
                 ApiError::new(ApiErrorCode::Keyring, s.to_string()).with_details(s.advice())
             }

@@ -8,9 +8,11 @@ mod connections;
 pub mod demo;
 mod error;
 pub mod events;
+mod export;
 pub mod info;
 pub mod jobs;
 mod log_writer;
+mod permits;
 pub mod scheduler;
 pub mod secrets;
 

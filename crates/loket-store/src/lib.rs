@@ -6,7 +6,12 @@ mod error;
 mod jobs;
 mod lock;
 mod log;
+mod partners;
+mod permit_edits;
+mod permit_search;
+mod permit_views;
 mod permits;
+mod reminders;
 mod runs;
 mod settings;
 
@@ -24,6 +29,7 @@ pub use jobs::JobRow;
 pub use lock::DataDirLock;
 pub use log::NewLogEntry;
 pub use permits::{PermitDetailOutcome, PermitPage, PermitRecord, PermitToCheck, PermitTypeRecord};
+pub use reminders::{ReminderCandidate, ReminderToRecord};
 
 /// Result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,5 +1,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
-use loket_core::RunCounts;
+use loket_core::{PermitCategory, RunCounts};
+use sqlx::SqliteConnection;
 
 use crate::jobs::write_checkpoint;
 use crate::{Result, Store};
@@ -57,6 +58,117 @@ pub struct PermitPage<'a> {
     pub checkpoint: serde_json::Value,
 }
 
+/// Whether a status the office set locally (expired, renewed, cancelled) outlives the permit
+/// office still listing the permit as issued.
+fn kept_local_status(local: &str, remote: &str) -> bool {
+    matches!(local, "expired" | "renewed" | "cancelled") && remote == "active"
+}
+
+/// The partner for an applicant, made on first sight; applicants are matched by their name
+/// with case and spacing ignored.
+pub(crate) async fn upsert_partner_by_name(
+    tx: &mut SqliteConnection,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let key = partner_key(name);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO partner (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (name_key) DO UPDATE SET name_key = excluded.name_key
+           RETURNING id AS "id!""#,
+        name,
+        key,
+        now,
+        now
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(Some(id))
+}
+
+/// How applicants are matched: lower case, single spaces.
+pub(crate) fn partner_key(name: &str) -> String {
+    name.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The category of the permit type with this name (any connection), or a guess from the name.
+pub(crate) async fn category_of_type(
+    tx: &mut SqliteConnection,
+    type_name: &str,
+) -> Result<&'static str> {
+    let stored = sqlx::query_scalar!(
+        "SELECT category FROM permit_type WHERE name = ? ORDER BY id LIMIT 1",
+        type_name
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(match stored {
+        Some(c) => PermitCategory::parse(&c).as_str(),
+        None => PermitCategory::guess(type_name).as_str(),
+    })
+}
+
+/// One line of a permit's history.
+pub(crate) async fn add_event(
+    tx: &mut SqliteConnection,
+    permit_id: i64,
+    at: DateTime<Utc>,
+    kind: &str,
+    message: &str,
+) -> Result<()> {
+    sqlx::query!(
+        "INSERT INTO permit_event (permit_id, at, kind, message) VALUES (?, ?, ?, ?)",
+        permit_id,
+        at,
+        kind,
+        message
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Fills in the permit's partner's company and phone when it has none yet; the phone is
+/// normalised for WhatsApp, or the reason it cannot be is kept.
+async fn update_partner_contact(
+    tx: &mut SqliteConnection,
+    permit_id: i64,
+    company: Option<&str>,
+    phone: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (whatsapp, problem) = match phone.map(loket_core::phone::normalize_whatsapp) {
+        Some(Ok(n)) => (Some(n), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    };
+    sqlx::query!(
+        "UPDATE partner SET
+             company = COALESCE(company, ?),
+             phone = COALESCE(phone, ?),
+             whatsapp = CASE WHEN phone IS NULL THEN ? ELSE whatsapp END,
+             whatsapp_problem = CASE WHEN phone IS NULL THEN ? ELSE whatsapp_problem END,
+             updated_at = ?
+         WHERE id = (SELECT partner_id FROM permit WHERE id = ?)",
+        company,
+        phone,
+        whatsapp,
+        problem,
+        now,
+        permit_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Upserts permit types by remote id; returns created / updated / unchanged counts.
     pub async fn upsert_permit_types(
@@ -80,9 +192,12 @@ impl Store {
                 Some(_) => counts.updated += 1,
                 None => counts.created += 1,
             }
+            // The category is guessed once; the office may change it afterwards.
+            let category = PermitCategory::guess(&t.name).as_str();
             sqlx::query!(
-                "INSERT INTO permit_type (connection_id, remote_id, name, code, last_synced_at)
-                 VALUES (?, ?, ?, ?, ?)
+                "INSERT INTO permit_type (connection_id, remote_id, name, code, category,
+                     last_synced_at)
+                 VALUES (?, ?, ?, ?, ?, ?)
                  ON CONFLICT (connection_id, remote_id) DO UPDATE SET
                      name = excluded.name, code = excluded.code,
                      last_synced_at = excluded.last_synced_at",
@@ -90,6 +205,7 @@ impl Store {
                 t.remote_id,
                 t.name,
                 t.code,
+                category,
                 now
             )
             .execute(&mut *tx)
@@ -110,7 +226,7 @@ impl Store {
         let mut counts = RunCounts::default();
         for p in page.records {
             let existing = sqlx::query!(
-                r#"SELECT permit_number, applicant, permit_type_name,
+                r#"SELECT id, permit_number, applicant, permit_type_name,
                           received_date AS "received_date: NaiveDate", status, remote_status,
                           expiry_date AS "expiry_date: NaiveDate"
                    FROM permit WHERE connection_id = ? AND registration_id = ?"#,
@@ -119,47 +235,71 @@ impl Store {
             )
             .fetch_optional(&mut *tx)
             .await?;
-            match existing {
+            let kept_status = existing
+                .as_ref()
+                .map(|row| kept_local_status(&row.status, &p.status));
+            let existing_id = match existing {
                 Some(row)
                     if row.permit_number == p.permit_number
                         && row.applicant == p.applicant
                         && row.permit_type_name == p.permit_type_name
                         && row.received_date == p.received_date
-                        && row.status == p.status
+                        && (row.status == p.status || kept_status == Some(true))
                         && row.remote_status == p.remote_status
                         && (p.expiry_date.is_none() || row.expiry_date == p.expiry_date) =>
                 {
                     counts.unchanged += 1;
                     continue;
                 }
-                Some(_) => counts.updated += 1,
-                None => counts.created += 1,
-            }
-            sqlx::query!(
-                "INSERT INTO permit (connection_id, registration_id, permit_number, applicant,
-                     permit_type_name, received_date, status, remote_status, expiry_date,
-                     last_synced_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                Some(row) => {
+                    counts.updated += 1;
+                    Some(row.id)
+                }
+                None => {
+                    counts.created += 1;
+                    None
+                }
+            };
+            let partner_id = upsert_partner_by_name(&mut tx, &p.applicant, now).await?;
+            let category = category_of_type(&mut tx, &p.permit_type_name).await?;
+            let id = sqlx::query_scalar!(
+                r#"INSERT INTO permit (connection_id, registration_id, permit_number, applicant,
+                     permit_type_name, category, received_date, status, remote_status,
+                     expiry_date, partner_id, last_synced_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT (connection_id, registration_id) DO UPDATE SET
                      permit_number = excluded.permit_number, applicant = excluded.applicant,
                      permit_type_name = excluded.permit_type_name,
-                     received_date = excluded.received_date, status = excluded.status,
+                     category = excluded.category,
+                     received_date = excluded.received_date,
+                     status = CASE WHEN permit.status IN ('expired', 'renewed', 'cancelled')
+                                    AND excluded.status = 'active'
+                                   THEN permit.status ELSE excluded.status END,
                      remote_status = excluded.remote_status,
                      expiry_date = COALESCE(excluded.expiry_date, permit.expiry_date),
-                     last_synced_at = excluded.last_synced_at",
+                     partner_id = COALESCE(permit.partner_id, excluded.partner_id),
+                     last_synced_at = excluded.last_synced_at
+                 RETURNING id AS "id!""#,
                 page.connection_id,
                 p.registration_id,
                 p.permit_number,
                 p.applicant,
                 p.permit_type_name,
+                category,
                 p.received_date,
                 p.status,
                 p.remote_status,
                 p.expiry_date,
+                partner_id,
                 now
             )
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            let (kind, message) = match existing_id {
+                Some(_) => ("synced_update", p.remote_status.clone().unwrap_or_default()),
+                None => ("synced_new", p.status.clone()),
+            };
+            add_event(&mut tx, id, now, kind, &message).await?;
         }
         write_checkpoint(&mut tx, page.job_id, &page.checkpoint).await?;
         tx.commit().await?;
@@ -227,6 +367,10 @@ impl Store {
                     )
                     .execute(&mut *tx)
                     .await?;
+                    update_partner_contact(&mut tx, *id, company.as_deref(), phone.as_deref(), now)
+                        .await?;
+                    let message = expiry_date.map(|d| d.to_string()).unwrap_or_default();
+                    add_event(&mut tx, *id, now, "detail", &message).await?;
                 }
                 PermitDetailOutcome::Failed(reason) => {
                     sqlx::query!(
@@ -237,6 +381,7 @@ impl Store {
                     )
                     .execute(&mut *tx)
                     .await?;
+                    add_event(&mut tx, *id, now, "detail_failed", reason).await?;
                 }
             }
         }

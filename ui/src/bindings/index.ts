@@ -48,7 +48,7 @@ details: string | null, };
 
 export type ErrorCategory = "transient" | "rate_limit" | "network" | "server" | "auth" | "validation" | "unknown";
 
-export type JobKind = "permit_types" | "new_permits" | "expiry_sync" | "log_cleanup" | "database_backup";
+export type JobKind = "permit_types" | "new_permits" | "expiry_sync" | "log_cleanup" | "database_backup" | "mark_expired" | "reminders";
 
 export type Schedule = { "kind": "daily", at: string, } | { "kind": "every", minutes: number, } | { "kind": "manual" };
 
@@ -108,6 +108,106 @@ permits: number, rate_per_sec: number, max_concurrent: number,
  */
 estimated_seconds: number, };
 
+export type PermitStatus = "draft" | "in_process" | "active" | "expired" | "renewed" | "cancelled";
+
+export type ExpiryStatus = "expired" | "critical" | "warning" | "ok" | "unknown";
+
+export type PermitCategory = "permit" | "certificate";
+
+export type PermitField = "expiry_status" | "status" | "permit_type" | "category" | "connection" | "received_date" | "issue_date" | "expiry_date";
+
+export type DateInterval = "month" | "quarter" | "year";
+
+export type GroupBy = { field: PermitField, interval: DateInterval | null, };
+
+export type GroupKey = { group_by: GroupBy, key: string | null, };
+
+export type PermitFilter = { 
+/**
+ * Words matched in registration id, permit number, applicant, company and type.
+ */
+search: string | null, expiry_status: Array<ExpiryStatus>, status: Array<PermitStatus>, permit_type: Array<string>, category: PermitCategory | null, connection_id: number | null, 
+/**
+ * 0 to N days left (expired ones excluded).
+ */
+expiring_within_days: number | null, groups: Array<GroupKey>, };
+
+export type PermitSortField = "registration_id" | "permit_number" | "applicant" | "permit_type" | "received_date" | "issue_date" | "expiry_date" | "status" | "last_synced_at";
+
+export type PermitSort = { field: PermitSortField, descending: boolean, };
+
+export type PermitQuery = { filter: PermitFilter, sort: PermitSort, offset: number, limit: number, };
+
+export type PermitRow = { id: number, connection_id: number | null, connection_name: string | null, registration_id: string, permit_number: string | null, applicant: string, permit_type_name: string, category: PermitCategory, company: string | null, received_date: string | null, issue_date: string | null, expiry_date: string | null, days_left: number | null, expiry_status: ExpiryStatus, status: PermitStatus, partner_id: number | null, renewal_in_progress: boolean, snoozed_until: string | null, last_synced_at: string, };
+
+export type PermitList = { rows: Array<PermitRow>, total: number, };
+
+export type GroupCount = { key: string | null, count: number, };
+
+export type PivotQuery = { filter: PermitFilter, rows: Array<GroupBy>, cols: Array<GroupBy>, };
+
+export type PivotCell = { row: Array<string | null>, col: Array<string | null>, count: number, };
+
+export type PivotResult = { cells: Array<PivotCell>, 
+/**
+ * More than [`MAX_PIVOT_CELLS`] cells: `cells` is empty, choose fewer group-bys.
+ */
+too_many: boolean, total: number, };
+
+export type PermitEvent = { at: string, kind: string, message: string, };
+
+export type ReminderState = "sent" | "passed";
+
+export type ReminderSent = { tier: number, expiry_date: string, state: ReminderState, at: string, };
+
+export type RecordLink = { id: number, label: string, };
+
+export type PermitDetail = { permit: PermitRow, npwp: string | null, phone: string | null, address: string | null, notes: string, remote_status: string | null, detail_error: string | null, renewal_of: RecordLink | null, renewed_by: RecordLink | null, partner: RecordLink | null, reminders: Array<ReminderSent>, history: Array<PermitEvent>, };
+
+export type PermitEdit = { status: PermitStatus, notes: string, expiry_date: string | null, renewal_of_id: number | null, renewal_in_progress: boolean, snoozed_until: string | null, };
+
+export type NewPermit = { applicant: string, permit_type_name: string, permit_number: string | null, status: PermitStatus, expiry_date: string | null, };
+
+export type PermitTypeRow = { id: number, connection_name: string | null, remote_id: string | null, name: string, code: string | null, category: PermitCategory, ladder: Array<number>, permit_count: number, };
+
+export type PermitTypeEdit = { category: PermitCategory, ladder: Array<number>, };
+
+export type PartnerRow = { id: number, name: string, company: string | null, 
+/**
+ * As the permit office gave it.
+ */
+phone: string | null, 
+/**
+ * E.164, when the number could be normalised.
+ */
+whatsapp: string | null, 
+/**
+ * Why the number could not be used for WhatsApp.
+ */
+whatsapp_problem: string | null, opt_in: boolean, opt_changed_at: string | null, permit_count: number, };
+
+export type PartnerEdit = { name: string, whatsapp: string | null, opt_in: boolean, };
+
+export type ReminderItem = { id: number, permit_id: number, permit_number: string | null, applicant: string, permit_type_name: string, tier: number, expiry_date: string, days_left: number, sent_at: string, read: boolean, };
+
+export type ExpiryCount = { status: ExpiryStatus, count: number, };
+
+export type LastSync = { connection_id: number, connection_name: string, at: string | null, status: RunStatus | null, };
+
+export type PermitDashboard = { by_expiry: Array<ExpiryCount>, expiring_soon: Array<PermitRow>, expiring_soon_count: number, last_sync: Array<LastSync>, unread_reminders: number, };
+
+export type PermitFailure = { permit_id: number, permit_number: string | null, reason: string, };
+
+export type ExportFormat = "csv" | "xlsx";
+
+export type ExportCell = number | string | null;
+
+export type ExportRequest = { 
+/**
+ * The file's name without folder; the extension is added when missing.
+ */
+file_name: string, format: ExportFormat, columns: Array<string>, rows: Array<Array<ExportCell>>, };
+
 export type Language = "en" | "id" | "es";
 
 export type Theme = "light" | "dark" | "system";
@@ -144,6 +244,22 @@ export type Commands = {
   run_job: { args: { id: number }, result: number },
   expiry_sync_plan: { args: { connection_id: number, refresh_all: boolean }, result: ExpirySyncPlan },
   start_expiry_sync: { args: { connection_id: number, options: RunOptions }, result: number },
+  list_permit_failures: { args: { run_id: number }, result: Array<PermitFailure> },
+  list_permits: { args: { query: PermitQuery }, result: PermitList },
+  permit_groups: { args: { filter: PermitFilter, group_by: GroupBy }, result: Array<GroupCount> },
+  permit_pivot: { args: { query: PivotQuery }, result: PivotResult },
+  get_permit: { args: { id: number }, result: PermitDetail },
+  save_permit: { args: { id: number, edit: PermitEdit }, result: PermitDetail },
+  set_permit_status: { args: { id: number, status: PermitStatus }, result: PermitRow },
+  create_permit: { args: { input: NewPermit }, result: PermitRow },
+  list_permit_types: { args: {  }, result: Array<PermitTypeRow> },
+  save_permit_type: { args: { id: number, edit: PermitTypeEdit }, result: PermitTypeRow },
+  list_partners: { args: { search: string | null }, result: Array<PartnerRow> },
+  save_partner: { args: { id: number, edit: PartnerEdit }, result: PartnerRow },
+  list_reminders: { args: { unread_only: boolean }, result: Array<ReminderItem> },
+  mark_reminders_read: { args: { ids: Array<number> }, result: null },
+  permit_dashboard: { args: {  }, result: PermitDashboard },
+  export_table: { args: { request: ExportRequest }, result: string },
   cancel_run: { args: { run_id: number }, result: null },
   list_runs: { args: { filter: RunFilter }, result: Array<SyncRun> },
   list_log: { args: { filter: LogFilter }, result: Array<LogEntry> },

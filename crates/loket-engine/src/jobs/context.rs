@@ -10,6 +10,9 @@ use crate::Engine;
 /// Progress events are sent at most this often (the last one always goes out).
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
+/// "Permits changed" is sent at most this often during a run.
+const CHANGED_INTERVAL: Duration = Duration::from_secs(1);
+
 /// What a running job uses to report, check for cancel and read its job.
 pub struct JobContext {
     pub(crate) engine: Engine,
@@ -20,6 +23,7 @@ pub struct JobContext {
     cancel: CancellationToken,
     started: Instant,
     last_sent: Option<Instant>,
+    last_changed: Option<Instant>,
     counts: RunCounts,
     pub(crate) options: RunOptions,
 }
@@ -41,6 +45,7 @@ impl JobContext {
             cancel,
             started: Instant::now(),
             last_sent: None,
+            last_changed: None,
             counts: RunCounts::default(),
             options,
         }
@@ -62,8 +67,18 @@ impl JobContext {
     }
 
     /// Adds a page's counts and stores the running totals, so a crash still shows them.
+    /// Open permit views refresh at most once a second while records arrive.
     pub async fn add_counts(&mut self, page: RunCounts) {
         self.counts.add(page);
+        let now = Instant::now();
+        if page.created + page.updated > 0
+            && self
+                .last_changed
+                .is_none_or(|t| now - t >= CHANGED_INTERVAL)
+        {
+            self.last_changed = Some(now);
+            self.engine.changed(&["permits"]);
+        }
         let _ = self
             .engine
             .inner

@@ -2,6 +2,7 @@
 
 mod backup;
 mod context;
+mod expiry;
 mod log_cleanup;
 mod permits;
 
@@ -240,6 +241,8 @@ impl Engine {
             JobKind::ExpirySync => permits::expiry_sync(&mut ctx, connection.as_ref()).await,
             JobKind::LogCleanup => log_cleanup::run(&mut ctx).await,
             JobKind::DatabaseBackup => backup::run(&mut ctx).await,
+            JobKind::MarkExpired => expiry::mark_expired(&mut ctx).await,
+            JobKind::Reminders => expiry::reminders(&mut ctx).await,
         };
         let (status, counts, error) = match end {
             Ok(JobEnd::Done(counts)) if cancel.is_cancelled() => {
@@ -302,7 +305,7 @@ impl Engine {
             }
             Err(e) => tracing::error!(run_id, error = %e, "could not record the end of a run"),
         }
-        self.changed(&["jobs", "runs", "connections"]);
+        self.changed(&["jobs", "runs", "connections", "permits"]);
     }
 
     /// Whether any job is running.
