@@ -254,6 +254,8 @@ const en = {
     expiry_sync: "Expiry sync",
     log_cleanup: "Log clean-up",
     database_backup: "Database backup",
+    mark_expired: "Mark expired permits",
+    reminders: "Expiry reminders",
   },
   runStatus: {
     running: "Running",

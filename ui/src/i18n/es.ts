@@ -256,6 +256,8 @@ const es: Translation = {
     expiry_sync: "Sincronización de vencimientos",
     log_cleanup: "Limpieza del registro",
     database_backup: "Copia de seguridad de la base de datos",
+    mark_expired: "Marcar permisos vencidos",
+    reminders: "Recordatorios de vencimiento",
   },
   runStatus: {
     running: "En curso",

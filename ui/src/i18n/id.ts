@@ -256,6 +256,8 @@ const id: Translation = {
     expiry_sync: "Sinkronisasi masa berlaku",
     log_cleanup: "Pembersihan log",
     database_backup: "Cadangan basis data",
+    mark_expired: "Tandai izin kedaluwarsa",
+    reminders: "Pengingat masa berlaku",
   },
   runStatus: {
     running: "Berjalan",
