@@ -12,6 +12,9 @@ use loket_engine::{Engine, EngineConfig, MemorySecretStore, SystemClock};
 use loket_store::Store;
 use rand::{Rng, SeedableRng};
 
+/// Permits the sandbox lists (issued and in process).
+const TOTAL: usize = 5000;
+
 async fn engine(dir: &std::path::Path) -> Engine {
     Engine::start(EngineConfig {
         store: Store::open(&dir.join("loket.db")).await.unwrap(),
@@ -28,10 +31,10 @@ async fn engine(dir: &std::path::Path) -> Engine {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_at_random_moments_loses_and_duplicates_nothing() {
     let sim = loket_sim::start(loket_sim::SimConfig {
-        permits_issued: 900,
-        permits_in_process: 100,
+        permits_issued: TOTAL - 500,
+        permits_in_process: 500,
         faults: loket_sim::Faults {
-            latency_ms: 15,
+            latency_ms: 40,
             ..Default::default()
         },
         ..Default::default()
@@ -51,7 +54,8 @@ async fn sigkill_at_random_moments_loses_and_duplicates_nothing() {
             username: None,
             protocol: None,
             timeout_ms: 5_000,
-            rate_limit_per_sec: 100.0,
+            // About two seconds a run (20 pages at 10/s): every kill lands mid-sync.
+            rate_limit_per_sec: 10.0,
             max_concurrent: 4,
             active: true,
             secret: None,
@@ -89,7 +93,10 @@ async fn sigkill_at_random_moments_loses_and_duplicates_nothing() {
 
     let e = engine(dir.path()).await;
     let connection = e.list_connections().await.unwrap().remove(0);
-    assert_eq!(e.store().count_permits(connection.id).await.unwrap(), 1000);
+    assert_eq!(
+        e.store().count_permits(connection.id).await.unwrap(),
+        TOTAL as i64
+    );
     let runs = e.list_runs(None, None, 50).await.unwrap();
     assert_eq!(runs.first().map(|r| r.status), Some(RunStatus::Succeeded));
     // Every killed run was found "running" at the next start and marked interrupted.
@@ -102,7 +109,7 @@ async fn sigkill_at_random_moments_loses_and_duplicates_nothing() {
     assert!(runs.iter().any(|r| r.status == RunStatus::Interrupted));
     // The records created across all runs add up to the total: nothing was created twice.
     let created: u32 = runs.iter().map(|r| r.counts.created).sum();
-    assert!(created <= 1000, "{created}");
+    assert!(created as usize <= TOTAL, "{created}");
     let dup: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM (SELECT registration_id FROM permit GROUP BY registration_id HAVING COUNT(*) > 1)",
     )

@@ -63,7 +63,13 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Pivots and lists over a million permits read large indexes: a 16 MB page cache
+            // per connection (SQLite's default is 2 MB), memory-mapped reads (pages shared
+            // with the OS cache rather than copied), and sorts kept in memory.
+            .pragma("cache_size", "-16384")
+            .pragma("mmap_size", "268435456")
+            .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

@@ -41,8 +41,23 @@ fn lit(d: NaiveDate) -> String {
     format!("'{}'", d.format("%Y-%m-%d"))
 }
 
-/// The SQL expression a group-by groups on (NULL = no value).
-pub(crate) fn group_expr(g: GroupBy, bounds: &ExpiryBounds) -> String {
+/// The stored column a field is computed from.
+pub(crate) fn source_column(field: PermitField) -> &'static str {
+    match field {
+        PermitField::ExpiryStatus | PermitField::ExpiryDate => "expiry_date",
+        PermitField::Status => "status",
+        PermitField::PermitType => "permit_type_name",
+        PermitField::Category => "category",
+        PermitField::Connection => "connection_id",
+        PermitField::ReceivedDate => "received_date",
+        PermitField::IssueDate => "issue_date",
+    }
+}
+
+/// The SQL expression a group-by groups on (NULL = no value), over the columns of the table
+/// or subquery named `alias`.
+pub(crate) fn group_expr(g: GroupBy, bounds: &ExpiryBounds, alias: &str) -> String {
+    let col = format!("{alias}.{}", source_column(g.field));
     let date = |col: &str| match g.interval.unwrap_or_default() {
         DateInterval::Month => format!("substr({col}, 1, 7)"),
         DateInterval::Year => format!("substr({col}, 1, 4)"),
@@ -52,25 +67,55 @@ pub(crate) fn group_expr(g: GroupBy, bounds: &ExpiryBounds) -> String {
     };
     match g.field {
         PermitField::ExpiryStatus => format!(
-            "(CASE WHEN p.expiry_date IS NULL THEN 'unknown' WHEN p.expiry_date < {} THEN 'expired' \
-             WHEN p.expiry_date <= {} THEN 'critical' WHEN p.expiry_date <= {} THEN 'warning' \
+            "(CASE WHEN {col} IS NULL THEN 'unknown' WHEN {col} < {} THEN 'expired' \
+             WHEN {col} <= {} THEN 'critical' WHEN {col} <= {} THEN 'warning' \
              ELSE 'ok' END)",
             lit(bounds.today),
             lit(bounds.critical_until),
             lit(bounds.warning_until)
         ),
-        PermitField::Status => "p.status".into(),
-        PermitField::PermitType => "p.permit_type_name".into(),
-        PermitField::Category => "p.category".into(),
-        PermitField::Connection => "c.name".into(),
-        PermitField::ReceivedDate => date("p.received_date"),
-        PermitField::IssueDate => date("p.issue_date"),
-        PermitField::ExpiryDate => date("p.expiry_date"),
+        PermitField::Status | PermitField::PermitType | PermitField::Category => col,
+        PermitField::Connection => {
+            format!("(SELECT c.name FROM connection c WHERE c.id = {col})")
+        }
+        PermitField::ReceivedDate | PermitField::IssueDate | PermitField::ExpiryDate => date(&col),
     }
 }
 
-/// `FROM` with the connection joined (its name is shown and grouped on).
+/// Column pairs with a covering index (see the migrations): grouping on such a pair reads
+/// the index in order instead of sorting a million rows.
+const PAIR_INDEXES: [(&str, &str); 7] = [
+    ("permit_type_name", "expiry_date"),
+    ("status", "expiry_date"),
+    ("permit_type_name", "status"),
+    ("status", "received_date"),
+    ("category", "expiry_date"),
+    ("permit_type_name", "received_date"),
+    ("category", "status"),
+];
+
+/// The stored columns a grouping reads, ordered to match a covering index when one exists.
+pub(crate) fn source_columns(levels: &[GroupBy]) -> Vec<&'static str> {
+    let mut cols: Vec<&'static str> = Vec::new();
+    for g in levels {
+        let c = source_column(g.field);
+        if !cols.contains(&c) {
+            cols.push(c);
+        }
+    }
+    if let [a, b] = cols[..] {
+        if PAIR_INDEXES.contains(&(b, a)) {
+            cols.swap(0, 1);
+        }
+    }
+    cols
+}
+
+/// `FROM` for list rows, with the connection joined for its name.
 pub(crate) const FROM: &str = " FROM permit p LEFT JOIN connection c ON c.id = p.connection_id";
+
+/// `FROM` for counting and grouping: the permit table alone.
+pub(crate) const FROM_PERMITS: &str = " FROM permit p";
 
 /// Appends ` WHERE …` for a filter (or nothing when it filters nothing).
 pub(crate) fn push_where(
@@ -157,7 +202,7 @@ pub(crate) fn push_where(
     }
     for g in &f.groups {
         and(q);
-        q.push(group_expr(g.group_by, bounds));
+        q.push(group_expr(g.group_by, bounds, "p"));
         match &g.key {
             Some(key) => {
                 q.push(" = ");
@@ -215,12 +260,39 @@ pub(crate) fn order_by(sort: PermitSort) -> String {
         PermitSortField::LastSyncedAt => "p.last_synced_at",
     };
     let dir = if sort.descending { "DESC" } else { "ASC" };
+    if sort.field == PermitSortField::ExpiryDate && !sort.descending {
+        // Matches the expression index permit_expiry_sort: unknown expiry last, no sorting.
+        return format!(" ORDER BY {EXPIRY_SORT_KEY}, p.id");
+    }
     format!(" ORDER BY {col} {dir} NULLS LAST, p.id {dir}")
 }
+
+/// The expression of index `permit_expiry_sort` (kept identical so SQLite uses it).
+const EXPIRY_SORT_KEY: &str = "IFNULL(p.expiry_date, '9999-12-31')";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_with_a_covering_index_are_read_in_its_order() {
+        let g = |field| GroupBy {
+            field,
+            interval: None,
+        };
+        assert_eq!(
+            source_columns(&[g(PermitField::ExpiryStatus), g(PermitField::PermitType)]),
+            vec!["permit_type_name", "expiry_date"]
+        );
+        assert_eq!(
+            source_columns(&[g(PermitField::ExpiryDate), g(PermitField::ExpiryStatus)]),
+            vec!["expiry_date"]
+        );
+        assert_eq!(
+            source_columns(&[g(PermitField::Connection), g(PermitField::Status)]),
+            vec!["connection_id", "status"]
+        );
+    }
 
     #[test]
     fn like_wildcards_typed_by_the_user_match_literally() {
@@ -236,6 +308,7 @@ mod tests {
                 interval: None,
             },
             &bounds,
+            "p",
         );
         assert!(
             status.contains("'2026-12-03'")

@@ -11,7 +11,9 @@ use loket_core::{
 };
 use sqlx::{QueryBuilder, Row, Sqlite};
 
-use crate::permit_search::{group_expr, order_by, push_where, ExpiryBounds, FROM};
+use crate::permit_search::{
+    group_expr, order_by, push_where, source_columns, ExpiryBounds, FROM, FROM_PERMITS,
+};
 use crate::{Result, Store};
 
 /// The columns a [`PermitRow`] is read from.
@@ -91,7 +93,7 @@ impl Store {
 
     async fn count_matching(&self, filter: &PermitFilter, bounds: &ExpiryBounds) -> Result<u64> {
         let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        q.push(FROM);
+        q.push(FROM_PERMITS);
         push_where(&mut q, filter, bounds);
         let n: i64 = q.build_query_scalar().fetch_one(&self.pool).await?;
         Ok(u64::try_from(n).unwrap_or(0))
@@ -126,17 +128,28 @@ impl Store {
         Ok(groups)
     }
 
-    /// Counts per combination of row and column groups, at full depth.
+    /// Counts per combination of row and column groups, at full depth. Counted in two steps:
+    /// per combination of the stored columns (read in the order of a covering index where one
+    /// exists), then per bucket (month, expiry status…) over those few rows.
     pub async fn permit_pivot(&self, query: &PivotQuery, today: NaiveDate) -> Result<PivotResult> {
         let bounds = ExpiryBounds::new(today);
         let levels: Vec<GroupBy> = query.rows.iter().chain(&query.cols).copied().collect();
+        let columns = source_columns(&levels);
         let mut q = QueryBuilder::<Sqlite>::new("SELECT ");
         for (i, g) in levels.iter().enumerate() {
-            q.push(format!("{} AS g{i}, ", group_expr(*g, &bounds)));
+            q.push(format!("{} AS g{i}, ", group_expr(*g, &bounds, "s")));
+        }
+        q.push("SUM(s.n) AS n FROM (SELECT ");
+        for c in &columns {
+            q.push(format!("p.{c} AS {c}, "));
         }
         q.push("COUNT(*) AS n");
-        q.push(FROM);
+        q.push(FROM_PERMITS);
         push_where(&mut q, &query.filter, &bounds);
+        if !columns.is_empty() {
+            q.push(format!(" GROUP BY {}", columns.join(", ")));
+        }
+        q.push(") s");
         if !levels.is_empty() {
             let positions: Vec<String> = (1..=levels.len()).map(|i| i.to_string()).collect();
             q.push(format!(" GROUP BY {}", positions.join(", ")));
@@ -159,9 +172,10 @@ impl Store {
             for i in 0..levels.len() {
                 keys.push(row.try_get::<Option<String>, _>(i)?);
             }
-            let count = u64::try_from(row.try_get::<i64, _>(levels.len())?).unwrap_or(0);
+            // SUM over no rows (no group-by, nothing matches) is NULL.
+            let count = row.try_get::<Option<i64>, _>(levels.len())?.unwrap_or(0);
+            let count = u64::try_from(count).unwrap_or(0);
             if count == 0 {
-                // COUNT(*) without GROUP BY over no rows.
                 continue;
             }
             total += count;

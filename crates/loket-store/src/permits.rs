@@ -1,9 +1,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use loket_core::{PermitCategory, RunCounts};
+use serde::Serialize;
 use sqlx::SqliteConnection;
+use std::collections::HashMap;
 
 use crate::jobs::write_checkpoint;
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 
 /// A permit type as pulled from a permit office.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +58,28 @@ pub struct PermitPage<'a> {
     pub job_id: i64,
     pub records: &'a [PermitRecord],
     pub checkpoint: serde_json::Value,
+}
+
+/// One changed record of a page, as the page's JSON array carries it to SQLite.
+#[derive(Serialize)]
+struct PageRow<'a> {
+    reg: &'a str,
+    number: Option<&'a str>,
+    applicant: &'a str,
+    partner: String,
+    partner_name: String,
+    type_name: &'a str,
+    guessed: &'static str,
+    received: Option<NaiveDate>,
+    status: &'a str,
+    remote_status: Option<&'a str>,
+    expiry: Option<NaiveDate>,
+    kind: &'static str,
+    message: String,
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// Whether a status the office set locally (expired, renewed, cancelled) outlives the permit
@@ -217,6 +241,8 @@ impl Store {
 
     /// Upserts one page of permits by registration id and saves the job's checkpoint in the
     /// same transaction: a crash at any moment neither loses nor duplicates a record.
+    /// The page goes to SQLite as one JSON array per statement, so a page costs a handful of
+    /// statements however many records it holds.
     pub async fn upsert_permit_page(
         &self,
         page: PermitPage<'_>,
@@ -224,49 +250,94 @@ impl Store {
     ) -> Result<RunCounts> {
         let mut tx = self.write_transaction().await?;
         let mut counts = RunCounts::default();
+        let ids: Vec<&str> = page
+            .records
+            .iter()
+            .map(|p| p.registration_id.as_str())
+            .collect();
+        let ids = json(&ids)?;
+        let existing = sqlx::query!(
+            r#"SELECT registration_id, permit_number, applicant, permit_type_name,
+                      received_date AS "received_date: NaiveDate", status, remote_status,
+                      expiry_date AS "expiry_date: NaiveDate"
+               FROM permit
+               WHERE connection_id = ? AND registration_id IN (SELECT value FROM json_each(?))"#,
+            page.connection_id,
+            ids
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let existing: HashMap<&str, _> = existing
+            .iter()
+            .map(|r| (r.registration_id.as_str(), r))
+            .collect();
+        let mut changed = Vec::new();
         for p in page.records {
-            let existing = sqlx::query!(
-                r#"SELECT id, permit_number, applicant, permit_type_name,
-                          received_date AS "received_date: NaiveDate", status, remote_status,
-                          expiry_date AS "expiry_date: NaiveDate"
-                   FROM permit WHERE connection_id = ? AND registration_id = ?"#,
-                page.connection_id,
-                p.registration_id
-            )
-            .fetch_optional(&mut *tx)
-            .await?;
-            let kept_status = existing
-                .as_ref()
-                .map(|row| kept_local_status(&row.status, &p.status));
-            let existing_id = match existing {
+            let event = match existing.get(p.registration_id.as_str()) {
                 Some(row)
                     if row.permit_number == p.permit_number
                         && row.applicant == p.applicant
                         && row.permit_type_name == p.permit_type_name
                         && row.received_date == p.received_date
-                        && (row.status == p.status || kept_status == Some(true))
+                        && (row.status == p.status
+                            || kept_local_status(&row.status, &p.status))
                         && row.remote_status == p.remote_status
                         && (p.expiry_date.is_none() || row.expiry_date == p.expiry_date) =>
                 {
                     counts.unchanged += 1;
                     continue;
                 }
-                Some(row) => {
+                Some(_) => {
                     counts.updated += 1;
-                    Some(row.id)
+                    ("synced_update", p.remote_status.clone().unwrap_or_default())
                 }
                 None => {
                     counts.created += 1;
-                    None
+                    ("synced_new", p.status.clone())
                 }
             };
-            let partner_id = upsert_partner_by_name(&mut tx, &p.applicant, now).await?;
-            let category = category_of_type(&mut tx, &p.permit_type_name).await?;
-            let id = sqlx::query_scalar!(
-                r#"INSERT INTO permit (connection_id, registration_id, permit_number, applicant,
+            changed.push(PageRow {
+                reg: &p.registration_id,
+                number: p.permit_number.as_deref(),
+                applicant: &p.applicant,
+                partner: partner_key(&p.applicant),
+                partner_name: p.applicant.split_whitespace().collect::<Vec<_>>().join(" "),
+                type_name: &p.permit_type_name,
+                guessed: PermitCategory::guess(&p.permit_type_name).as_str(),
+                received: p.received_date,
+                status: &p.status,
+                remote_status: p.remote_status.as_deref(),
+                expiry: p.expiry_date,
+                kind: event.0,
+                message: event.1,
+            });
+        }
+        if !changed.is_empty() {
+            let rows = json(&changed)?;
+            sqlx::query!(
+                "INSERT INTO partner (name, name_key, created_at, updated_at)
+                 SELECT value ->> 'partner_name', value ->> 'partner', ?2, ?2
+                 FROM json_each(?1) WHERE value ->> 'partner' <> ''
+                 ON CONFLICT (name_key) DO NOTHING",
+                rows,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!(
+                "INSERT INTO permit (connection_id, registration_id, permit_number, applicant,
                      permit_type_name, category, received_date, status, remote_status,
                      expiry_date, partner_id, last_synced_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 SELECT ?1, j.value ->> 'reg', j.value ->> 'number', j.value ->> 'applicant',
+                     j.value ->> 'type_name',
+                     COALESCE((SELECT t.category FROM permit_type t
+                               WHERE t.name = j.value ->> 'type_name' ORDER BY t.id LIMIT 1),
+                              j.value ->> 'guessed'),
+                     j.value ->> 'received', j.value ->> 'status', j.value ->> 'remote_status',
+                     j.value ->> 'expiry',
+                     (SELECT pa.id FROM partner pa WHERE pa.name_key = j.value ->> 'partner'),
+                     ?3
+                 FROM json_each(?2) j WHERE true
                  ON CONFLICT (connection_id, registration_id) DO UPDATE SET
                      permit_number = excluded.permit_number, applicant = excluded.applicant,
                      permit_type_name = excluded.permit_type_name,
@@ -278,28 +349,27 @@ impl Store {
                      remote_status = excluded.remote_status,
                      expiry_date = COALESCE(excluded.expiry_date, permit.expiry_date),
                      partner_id = COALESCE(permit.partner_id, excluded.partner_id),
-                     last_synced_at = excluded.last_synced_at
-                 RETURNING id AS "id!""#,
+                     last_synced_at = excluded.last_synced_at",
                 page.connection_id,
-                p.registration_id,
-                p.permit_number,
-                p.applicant,
-                p.permit_type_name,
-                category,
-                p.received_date,
-                p.status,
-                p.remote_status,
-                p.expiry_date,
-                partner_id,
+                rows,
                 now
             )
-            .fetch_one(&mut *tx)
+            .execute(&mut *tx)
             .await?;
-            let (kind, message) = match existing_id {
-                Some(_) => ("synced_update", p.remote_status.clone().unwrap_or_default()),
-                None => ("synced_new", p.status.clone()),
-            };
-            add_event(&mut tx, id, now, kind, &message).await?;
+            sqlx::query!(
+                // A correlated lookup, not a join: a join lets SQLite scan the whole
+                // connection's permits for every row of the page.
+                "INSERT INTO permit_event (permit_id, at, kind, message)
+                 SELECT (SELECT p.id FROM permit p
+                         WHERE p.connection_id = ?1 AND p.registration_id = j.value ->> 'reg'),
+                        ?3, j.value ->> 'kind', j.value ->> 'message'
+                 FROM json_each(?2) j",
+                page.connection_id,
+                rows,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
         }
         write_checkpoint(&mut tx, page.job_id, &page.checkpoint).await?;
         tx.commit().await?;

@@ -6,12 +6,13 @@ use loket_connect::sicantik::{ListedPermit, PermitList, SicantikClient};
 use loket_core::Connection;
 use loket_store::{PermitDetailOutcome, PermitPage, PermitRecord, PermitTypeRecord};
 use serde::{Deserialize, Serialize};
+use tokio_util::task::AbortOnDropHandle;
 
 use super::{JobContext, JobEnd};
 use crate::{EngineError, Result};
 
 /// Records asked for per page.
-pub(crate) const PAGE_SIZE: u32 = 50;
+pub(crate) const PAGE_SIZE: u32 = 250;
 
 /// Where a permit list sync resumes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,67 +120,98 @@ pub(crate) async fn new_permits(
     }
     ctx.progress(done, total, stage(position), true);
 
-    loop {
-        if ctx.is_cancelled() {
-            return Ok(JobEnd::Done(ctx.counts()));
-        }
+    // Pages are fetched ahead, as many at once as the connection allows (and within its rate
+    // limit), but committed strictly in order, each with the checkpoint after it.
+    let ahead = usize::try_from(c.max_concurrent.max(1)).unwrap_or(1);
+    'lists: loop {
         let list = if position.in_process {
             PermitList::InProcess
         } else {
             PermitList::Issued
         };
-        let page = match client.permits(list, PAGE_SIZE, position.offset).await {
-            Ok(page) => page,
-            Err(e) => {
-                return Ok(JobEnd::Failed {
-                    counts: ctx.counts(),
-                    error: format!("{} (at {}; the next run resumes there)", e, stage(position)),
-                })
+        let first = position.offset;
+        let fetcher = client.clone();
+        let mut pages = futures::stream::iter(0u64..)
+            .map(move |i| {
+                let client = fetcher.clone();
+                let offset = first + i * u64::from(PAGE_SIZE);
+                // Dropped (list ended, page failed, run cancelled): the fetch stops.
+                AbortOnDropHandle::new(tokio::spawn(async move {
+                    client.permits(list, PAGE_SIZE, offset).await
+                }))
+            })
+            .buffered(ahead);
+        loop {
+            if ctx.is_cancelled() {
+                return Ok(JobEnd::Done(ctx.counts()));
             }
-        };
-        let records: Vec<PermitRecord> = page
-            .items
-            .into_iter()
-            .map(|p| to_record(p, position.in_process))
-            .collect();
-        let raw = page.raw_count as u64;
-        let next = if raw < u64::from(PAGE_SIZE) {
-            if position.in_process {
-                None
+            let fetched = match pages.next().await {
+                Some(Ok(fetched)) => fetched,
+                Some(Err(e)) => return Err(EngineError::Internal(e.to_string())),
+                None => break 'lists,
+            };
+            let page = match fetched {
+                Ok(page) => page,
+                Err(e) => {
+                    return Ok(JobEnd::Failed {
+                        counts: ctx.counts(),
+                        error: format!(
+                            "{} (at {}; the next run resumes there)",
+                            e,
+                            stage(position)
+                        ),
+                    })
+                }
+            };
+            let records: Vec<PermitRecord> = page
+                .items
+                .into_iter()
+                .map(|p| to_record(p, position.in_process))
+                .collect();
+            let raw = page.raw_count as u64;
+            let next = if raw < u64::from(PAGE_SIZE) {
+                if position.in_process {
+                    None
+                } else {
+                    Some(ListCheckpoint {
+                        in_process: true,
+                        offset: 0,
+                    })
+                }
             } else {
                 Some(ListCheckpoint {
-                    in_process: true,
-                    offset: 0,
+                    in_process: position.in_process,
+                    offset: position.offset + raw,
                 })
+            };
+            let checkpoint = serde_json::to_value(next.unwrap_or(position)).unwrap_or_default();
+            let now = ctx.engine.now();
+            let mut counts = store
+                .upsert_permit_page(
+                    PermitPage {
+                        connection_id: c.id,
+                        job_id: ctx.job_id,
+                        records: &records,
+                        checkpoint,
+                    },
+                    now,
+                )
+                .await?;
+            counts.failed += u32::try_from(page.rejected.len()).unwrap_or(u32::MAX);
+            ctx.add_counts(counts).await;
+            done += raw;
+            match next {
+                Some(n) => {
+                    let list_ended = n.in_process != position.in_process;
+                    position = n;
+                    ctx.progress(done, total.map(|t| t.max(done)), stage(position), false);
+                    if list_ended {
+                        // Pages fetched past the end of this list are dropped unread.
+                        continue 'lists;
+                    }
+                }
+                None => break 'lists,
             }
-        } else {
-            Some(ListCheckpoint {
-                in_process: position.in_process,
-                offset: position.offset + raw,
-            })
-        };
-        let checkpoint = serde_json::to_value(next.unwrap_or(position)).unwrap_or_default();
-        let now = ctx.engine.now();
-        let mut counts = store
-            .upsert_permit_page(
-                PermitPage {
-                    connection_id: c.id,
-                    job_id: ctx.job_id,
-                    records: &records,
-                    checkpoint,
-                },
-                now,
-            )
-            .await?;
-        counts.failed += u32::try_from(page.rejected.len()).unwrap_or(u32::MAX);
-        ctx.add_counts(counts).await;
-        done += raw;
-        match next {
-            Some(n) => {
-                position = n;
-                ctx.progress(done, total.map(|t| t.max(done)), stage(position), false);
-            }
-            None => break,
         }
     }
     store.clear_checkpoint(ctx.job_id).await?;
