@@ -307,6 +307,76 @@ test("Sync: Run now on new_permits shows progress, then a succeeded run", { time
   }),
 );
 
+test("expiry-sync wizard: test with 10 permits shows progress, then a summary", { timeout: 240_000 }, () =>
+  step(async () => {
+    const office = "Permit office (sandbox)";
+    // The wizard opens from the expiry-sync job row on the Sync screen (and the Permits toolbar).
+    await go("sync");
+    await tab("jobs");
+    const jobs = page.locator('[data-testid^="job-row-expiry_sync-"]');
+    await visible(jobs, "an expiry_sync job row on the Sync screen", 30_000);
+    const demoJob = jobs.filter({ hasText: office });
+    const job = (await demoJob.count()) ? demoJob.first() : jobs.first();
+    await (await visible(job.locator('[data-testid="btn-expiry-sync"]'), "the wizard button (btn-expiry-sync) in the expiry_sync row")).click();
+    const wizard = await visible(byTestId("wizard-expiry-sync"), "the expiry-sync wizard dialog");
+
+    // Step 1: the demo permit office, test with 10 permits.
+    const select = await visible(wizard.locator('[data-testid="wizard-connection"]'), "the wizard's connection select");
+    await select.selectOption({ label: office });
+    await wizard.locator('[data-testid="wizard-scope-test"]').check();
+    await page.screenshot({ path: path.join(SHOTS, "wizard-choose.png") });
+    await wizard.locator('[data-testid="btn-wizard-next"]').click();
+
+    // Step 2: how many permits need it, and the time estimate. The "New permits" run above filled
+    // the store; if every permit has its date already, refresh them all instead.
+    const count = await visible(wizard.locator('[data-testid="wizard-count"]'), "the number of permits (wizard-count)", 30_000);
+    let permits = Number(await count.getAttribute("data-count"));
+    if (permits === 0) {
+      await wizard.locator('[data-testid="btn-wizard-back"]').click();
+      await wizard.locator('[data-testid="wizard-refresh-all"]').check();
+      await wizard.locator('[data-testid="btn-wizard-next"]').click();
+      const again = await visible(wizard.locator('[data-testid="wizard-count"]'), "wizard-count after ticking refresh all", 30_000);
+      permits = Number(await again.getAttribute("data-count"));
+    }
+    assert.ok(permits > 0, "the wizard finds no permit to look up: did the new_permits run fill the store?");
+    const runCount = Number(await wizard.locator('[data-testid="wizard-count"]').getAttribute("data-run-count"));
+    assert.equal(runCount, Math.min(10, permits), `a test run should look up ${Math.min(10, permits)} permits, the wizard says ${runCount}`);
+    const estimate = await (await visible(wizard.locator('[data-testid="wizard-estimate"]'), "the time estimate (wizard-estimate)")).innerText();
+    assert.match(estimate, /\d/, `the estimate names no time: "${estimate}"`);
+    await page.screenshot({ path: path.join(SHOTS, "wizard-review.png") });
+
+    // Step 3: progress. A test of 10 is quick: record that the progress step showed at all.
+    await page.evaluate(() => {
+      window.__loketWizardProgress = false;
+      const scan = () => {
+        if (document.querySelector('[data-testid="wizard-progress"]')) window.__loketWizardProgress = true;
+      };
+      new MutationObserver(scan).observe(document.body, { subtree: true, childList: true });
+    });
+    await wizard.locator('[data-testid="btn-wizard-start"]').click();
+    await waitFor(() => page.evaluate(() => window.__loketWizardProgress), {
+      timeout: 30_000,
+      message: "the wizard's progress step (wizard-progress) after Start",
+    });
+    if (await byTestId("wizard-progress").count()) await page.screenshot({ path: path.join(SHOTS, "wizard-running.png") });
+
+    // Step 4: the summary with the run's counts.
+    const summary = await visible(byTestId("wizard-summary"), "the wizard's summary (wizard-summary)", 120_000);
+    const status = await summary.getAttribute("data-status");
+    assert.ok(["succeeded", "partial"].includes(status), `the test run ended ${status}: ${await summary.innerText()}`);
+    const figure = async (id) => Number((await summary.locator(`[data-testid="${id}"] dd`).innerText()).replace(/\D/g, "") || "0");
+    const handled = (await figure("wizard-created")) + (await figure("wizard-updated")) + (await figure("wizard-unchanged")) + (await figure("wizard-failed"));
+    assert.ok(handled > 0 && handled <= 10, `a test with 10 permits handled ${handled} permits`);
+    if ((await figure("wizard-failed")) > 0) await visible(summary.locator('[data-testid="wizard-failures"]'), "the table of failed permits");
+    await page.screenshot({ path: path.join(SHOTS, "wizard-summary.png") });
+    await byTestId("btn-wizard-close").first().click();
+    await waitFor(async () => (await byTestId("wizard-expiry-sync").count()) === 0, {
+      timeout: 10_000,
+      message: "the wizard to close after btn-wizard-close",
+    });
+  }),
+);
+
 test("languages: Bahasa Indonesia and Español change the navigation; screenshots of each screen", { timeout: 240_000 }, () =>
   step(async () => {
     for (const lang of ["en", "id", "es"]) {
@@ -343,6 +413,125 @@ test("languages: Bahasa Indonesia and Español change the navigation; screenshot
     for (const lang of ["en", "id", "es"])
       for (const screen of SCREENS)
         assert.ok(fs.existsSync(path.join(SHOTS, `${screen}-${lang}.png`)), `screenshot ${screen}-${lang}.png missing`);
+  }),
+);
+
+/** The count shown in kanban column `key` (kanban-count-<key>, data-count). */
+async function kanbanCount(key) {
+  const el = await visible(byTestId(`kanban-count-${key}`), `the count of kanban column ${key}`);
+  return Number(await el.getAttribute("data-count"));
+}
+
+/** Waits until the permits search box holds `text` and the address carries it. */
+async function searchPermits(text) {
+  const box = await visible(byTestId("permit-search"), "the permits search box (permit-search)");
+  await box.fill(text);
+  await box.press("Enter");
+  await waitFor(() => decodeURIComponent(page.url().replace(/\+/g, " ")).includes(`search=${text}`), {
+    timeout: 10_000,
+    message: `the address to carry search=${text}`,
+  });
+}
+
+test("permits kanban: drag a card to another status column; the move is saved", { timeout: 120_000 }, () =>
+  step(async () => {
+    const applicant = `E2E Kanban ${Date.now()}`;
+    await go("permits");
+    await (await visible(byTestId("view-kanban"), "the kanban view button (view-kanban)")).click();
+    const groupBy = await visible(byTestId("kanban-groupby"), "the kanban column select (kanban-groupby)");
+    if ((await groupBy.inputValue()) !== "status") await groupBy.selectOption("status");
+    // Only this test's permit on the board: counts are exact whatever else the demo holds.
+    await searchPermits(applicant);
+    await waitFor(async () => (await kanbanCount("draft")) === 0, { timeout: 15_000, message: "an empty draft column for a new applicant" });
+
+    // Quick create at the top of the draft column.
+    await (await visible(byTestId("kanban-add-draft"), "the + of the draft column (kanban-add-draft)")).click();
+    await (await visible(byTestId("qc-applicant"), "the quick-create applicant")).fill(applicant);
+    await byTestId("qc-type").fill("SIUP");
+    await byTestId("qc-number").fill(`E2E/${Date.now()}`);
+    await byTestId("qc-number").press("Enter");
+    const card = byTestId("kanban-column-draft").locator('[data-testid^="kanban-card-"]', { hasText: applicant });
+    await visible(card, "the new card in the draft column", 20_000);
+    const cardId = await card.first().getAttribute("data-testid");
+    await waitFor(async () => (await kanbanCount("draft")) === 1, { timeout: 15_000, message: "kanban-count-draft to be 1 after quick create" });
+    await page.keyboard.press("Escape");
+    const before = await kanbanCount("in_process");
+
+    // Drag it with the mouse to "In process".
+    const from = await card.first().boundingBox();
+    const target = await visible(byTestId("kanban-column-in_process"), "the in_process column");
+    const to = await target.boundingBox();
+    assert.ok(from && to, "the card and the target column have no box on screen");
+    const [x0, y0] = [from.x + from.width / 2, from.y + from.height / 2];
+    const [x1, y1] = [to.x + to.width / 2, to.y + Math.min(200, to.height / 2)];
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    for (let i = 1; i <= 15; i++) await page.mouse.move(x0 + ((x1 - x0) * i) / 15, y0 + ((y1 - y0) * i) / 15);
+    await page.mouse.up();
+
+    await waitFor(async () => (await kanbanCount("in_process")) === before + 1 && (await kanbanCount("draft")) === 0, {
+      timeout: 15_000,
+      message: `the counts to move: in_process ${before} → ${before + 1}, draft 1 → 0`,
+    });
+    await visible(byTestId("kanban-column-in_process").locator(`[data-testid="${cardId}"]`), `${cardId} in the in_process column`);
+    await page.screenshot({ path: path.join(SHOTS, "permits-kanban-moved.png") });
+
+    // Saved: after a reload it is still there.
+    await page.reload({ waitUntil: "domcontentloaded" });
+    await visible(byTestId("kanban-column-in_process").locator(`[data-testid="${cardId}"]`), `${cardId} in the in_process column after a reload`, 30_000);
+    assert.equal(await kanbanCount("draft"), 0, "the draft column still counts the moved permit after a reload");
+    assert.equal(await byTestId("kanban-column-draft").locator(`[data-testid="${cardId}"]`).count(), 0, "the card is back in draft after a reload");
+  }),
+);
+
+test("permits pivot: a cell opens exactly its permits in the list", { timeout: 120_000 }, () =>
+  step(async () => {
+    await go("permits");
+    await (await visible(byTestId("view-pivot"), "the pivot view button (view-pivot)")).click();
+    // Rows by status, columns by expiry status, chosen from the pivot's menus.
+    for (const [menu, item] of [
+      ["pivot-rows", "groupby-status"],
+      ["pivot-cols", "groupby-expiry_status"],
+    ]) {
+      await (await visible(byTestId(menu), `the pivot menu ${menu}`)).click();
+      const option = await visible(byTestId(item), `${item} in ${menu}`);
+      if ((await option.getAttribute("aria-checked")) !== "true") await option.click();
+      await page.keyboard.press("Escape");
+    }
+    await visible(byTestId("pivot-table"), "the pivot table (pivot-table)", 30_000);
+    await waitFor(() => page.url().includes("group_by=status") && page.url().includes("pivot_cols=expiry_status"), {
+      timeout: 10_000,
+      message: "the pivot's group-bys in the address",
+    });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, "permits-pivot.png") });
+
+    // The first non-empty cell below the total row and left of the total column.
+    const cells = await page.$$eval('[data-testid^="pivot-cell-"]', (els) =>
+      els.map((e) => ({ id: e.getAttribute("data-testid"), count: Number(e.getAttribute("data-count")), last: e === e.parentElement.lastElementChild })),
+    );
+    const pick = cells.find((c) => c.count > 0 && !c.id.startsWith("pivot-cell-0-") && !c.last);
+    assert.ok(pick, `no non-empty cell in the pivot (is the demo store empty?): ${JSON.stringify(cells.slice(0, 12))}`);
+    await byTestId(pick.id).locator("button").click();
+
+    const total = await visible(byTestId("permit-list-total"), "the list's total after clicking a pivot cell", 20_000);
+    await waitFor(async () => Number(await total.getAttribute("data-total")) === pick.count, {
+      timeout: 15_000,
+      message: `the list to show ${pick.count} permits (cell ${pick.id})`,
+    }).catch(async (e) => {
+      throw new Error(`${e.message}: it shows ${await total.getAttribute("data-total")} (${page.url()})`);
+    });
+    assert.ok(page.url().includes("drill="), `the list's address carries no drill-down: ${page.url()}`);
+    if (pick.count <= 15) {
+      await waitFor(async () => (await page.locator('[data-testid^="permit-row-"]').count()) === pick.count, {
+        timeout: 10_000,
+        message: `${pick.count} permit rows in the list`,
+      });
+    }
+    await page.screenshot({ path: path.join(SHOTS, "permits-drilldown.png") });
+    // Back returns to the same pivot.
+    await page.goBack();
+    await visible(byTestId("pivot-table"), "the pivot table after going back", 20_000);
   }),
 );
 

@@ -7,6 +7,7 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { permitHandlers } from "./mock-permits.mjs";
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 8787);
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
@@ -219,6 +220,9 @@ const handlers = {
     return null;
   },
 };
+
+// Permit commands (not already answered above) come from mock-permits.mjs.
+for (const [cmd, h] of Object.entries(permitHandlers({ ApiErr, emit }))) if (!(cmd in handlers)) handlers[cmd] = h;
 
 function testOutcome(c) {
   if (!c) throw new ApiErr("not_found", "This connection no longer exists.");

@@ -13,6 +13,11 @@ import { ComingSoon } from "./screens/ComingSoon";
 import { ConnectionForm } from "./screens/ConnectionForm";
 import { ConnectionsList } from "./screens/ConnectionsList";
 import { Dashboard } from "./screens/Dashboard";
+import { PermitsSection } from "./screens/permits/PermitsScreen";
+import { PartnerForm } from "./screens/partners/PartnerForm";
+import { PartnersList } from "./screens/partners/PartnersList";
+import { PermitTypeForm } from "./screens/permitTypes/PermitTypeForm";
+import { PermitTypesList } from "./screens/permitTypes/PermitTypesList";
 import { SettingsScreen } from "./screens/Settings";
 import { SyncScreen } from "./screens/Sync";
 import { sectionOf } from "./sections";
@@ -68,6 +73,19 @@ export function App() {
     case "dashboard":
       screen = <Dashboard />;
       break;
+    case "permits":
+      screen = <PermitsSection sub={route.parts[1]} query={route.query} />;
+      break;
+    case "permit-types": {
+      const sub = route.parts[1];
+      screen = sub ? <PermitTypeForm key={sub} idParam={sub} /> : <PermitTypesList />;
+      break;
+    }
+    case "partners": {
+      const sub = route.parts[1];
+      screen = sub ? <PartnerForm key={sub} idParam={sub} /> : <PartnersList />;
+      break;
+    }
     default:
       screen = <ComingSoon section={section} />;
   }

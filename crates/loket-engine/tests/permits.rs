@@ -109,10 +109,12 @@ async fn the_list_filters_sorts_pages_and_agrees_with_groups_and_pivot() {
         let filtered = e.list_permits(query(as_filter.filter())).await.unwrap();
         assert_eq!(filtered.total, g.count, "expiry filter {:?}", g.key);
     }
-    // In-process applications have no expiry date.
-    assert!(groups
+    // In-process applications have no expiry date; issued ones got theirs from the lookup.
+    let unknown = groups
         .iter()
-        .any(|g| g.key.as_deref() == Some("unknown") && g.count >= 40));
+        .find(|g| g.key.as_deref() == Some("unknown"))
+        .map_or(0, |g| g.count);
+    assert!((40..100).contains(&unknown), "{groups:?}");
 
     // A pivot of status × received year: cells add up to the total; a cell drills down.
     let pivot = e

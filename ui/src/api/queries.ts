@@ -2,6 +2,7 @@
 import { useEffect, useSyncExternalStore } from "react";
 import {
   QueryClient,
+  useInfiniteQuery,
   useMutation,
   useQuery,
   useQueryClient,
@@ -10,9 +11,22 @@ import {
 import { call, listen, onReconnect } from "./client";
 import type {
   Connection,
+  GroupBy,
+  NewPermit,
+  PermitEdit,
+  PermitFilter,
+  PermitList,
+  PermitSort,
+  PivotQuery,
   ConnectionInput,
+  ExportRequest,
   LogFilter,
+  PartnerEdit,
+  PartnerRow,
+  PermitTypeEdit,
+  PermitTypeRow,
   Progress,
+  ReminderItem,
   RunFilter,
   Schedule,
   Settings,
@@ -37,6 +51,11 @@ export const topicKeys: Record<string, QueryKey[]> = {
   runs: [["runs"], ["jobs"]],
   log: [["log"], ["connections"]],
   settings: [["settings"]],
+  // Permit views keep their queries under ["permits", …]: "permits" (the fallback) refreshes
+  // them all; these narrower topics come from single saves.
+  partners: [["permits", "partners"]],
+  reminders: [["permits", "reminders"], ["permits", "dashboard"]],
+  permit_types: [["permits", "types"]],
 };
 
 export function createQueryClient() {
@@ -207,4 +226,201 @@ export function useBackendEvents(onRunFinished?: (run: SyncRun) => void) {
     ];
     return () => offs.forEach((off) => off());
   }, [qc, onRunFinished]);
+}
+
+// ---- permit types, partners, reminders, permit dashboard, expiry-sync wizard ----------------
+// Every key starts with "permits" so the backend's `changed {topics: ["permits"]}` refreshes them.
+
+export const permitViewKeys = {
+  dashboard: ["permits", "dashboard"] as const,
+  permitTypes: ["permits", "types"] as const,
+  partners: (search: string | null) => ["permits", "partners", search] as const,
+  reminders: (unreadOnly: boolean) => ["permits", "reminders", unreadOnly] as const,
+  failures: (runId: number) => ["permits", "failures", runId] as const,
+  expiryPlan: (connectionId: number, refreshAll: boolean) => ["permits", "expiry_plan", connectionId, refreshAll] as const,
+};
+
+export function usePermitDashboard(enabled = true) {
+  return useQuery({ queryKey: permitViewKeys.dashboard, queryFn: () => call("permit_dashboard", {}), enabled });
+}
+
+export function usePermitTypes() {
+  return useQuery({ queryKey: permitViewKeys.permitTypes, queryFn: () => call("list_permit_types", {}) });
+}
+
+export function useSavePermitType() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { id: number; edit: PermitTypeEdit }) => call("save_permit_type", v),
+    onSuccess: (saved) => {
+      qc.setQueryData<PermitTypeRow[]>(permitViewKeys.permitTypes, (old) => old?.map((r) => (r.id === saved.id ? saved : r)));
+      void qc.invalidateQueries({ queryKey: permitViewKeys.permitTypes });
+    },
+  });
+}
+
+export function usePartners(search: string | null, enabled = true) {
+  return useQuery({
+    queryKey: permitViewKeys.partners(search),
+    queryFn: () => call("list_partners", { search }),
+    placeholderData: (prev) => prev,
+    enabled,
+  });
+}
+
+export function useSavePartner() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { id: number; edit: PartnerEdit }) => call("save_partner", v),
+    onSuccess: (saved) => {
+      qc.setQueriesData<PartnerRow[]>({ queryKey: ["permits", "partners"] }, (old) =>
+        old?.map((r) => (r.id === saved.id ? saved : r)),
+      );
+      void qc.invalidateQueries({ queryKey: ["permits", "partners"] });
+    },
+  });
+}
+
+export function useReminders(unreadOnly: boolean) {
+  return useQuery({
+    queryKey: permitViewKeys.reminders(unreadOnly),
+    queryFn: () => call("list_reminders", { unread_only: unreadOnly }),
+    placeholderData: (prev) => prev,
+  });
+}
+
+export function useMarkRemindersRead() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (ids: number[]) => call("mark_reminders_read", { ids }),
+    onSuccess: (_r, ids) => {
+      const read = new Set(ids);
+      qc.setQueriesData<ReminderItem[]>({ queryKey: ["permits", "reminders"] }, (old) =>
+        old?.map((r) => (read.has(r.id) ? { ...r, read: true } : r)),
+      );
+      void qc.invalidateQueries({ queryKey: ["permits", "reminders"] });
+      void qc.invalidateQueries({ queryKey: permitViewKeys.dashboard });
+    },
+  });
+}
+
+export function useExpirySyncPlan(connectionId: number | null, refreshAll: boolean) {
+  return useQuery({
+    queryKey: permitViewKeys.expiryPlan(connectionId ?? 0, refreshAll),
+    queryFn: () => call("expiry_sync_plan", { connection_id: connectionId!, refresh_all: refreshAll }),
+    enabled: connectionId != null,
+    // The plan counts what is missing right now: always ask again when the wizard reaches review.
+    staleTime: 0,
+  });
+}
+
+export function usePermitFailures(runId: number | null) {
+  return useQuery({
+    queryKey: permitViewKeys.failures(runId ?? 0),
+    queryFn: () => call("list_permit_failures", { run_id: runId! }),
+    enabled: runId != null,
+  });
+}
+
+export function useExportTable() {
+  return useMutation({ mutationFn: (request: ExportRequest) => call("export_table", { request }) });
+}
+
+// ---- permit views: list, kanban, pivot, graph and the permit form ----------------------------
+// Keys start with "permits" too: one `changed {topics: ["permits"]}` refreshes every view.
+
+export const PERMIT_PAGE_SIZE = 200;
+export const KANBAN_PAGE_SIZE = 50;
+
+export const permitKeys = {
+  page: (filter: PermitFilter, sort: PermitSort, page: number) => ["permits", "list", filter, sort, page] as const,
+  groups: (filter: PermitFilter, groupBy: GroupBy) => ["permits", "groups", filter, groupBy] as const,
+  pivot: (query: PivotQuery) => ["permits", "pivot", query] as const,
+  cards: (filter: PermitFilter, sort: PermitSort) => ["permits", "cards", filter, sort] as const,
+  one: (id: number) => ["permits", "one", id] as const,
+  pick: (text: string) => ["permits", "pick", text] as const,
+};
+
+/** One page of the permit list (the list view asks for the pages it scrolls to). */
+export function permitPageQuery(filter: PermitFilter, sort: PermitSort, page: number, size = PERMIT_PAGE_SIZE) {
+  return {
+    queryKey: permitKeys.page(filter, sort, page),
+    queryFn: () => call("list_permits", { query: { filter, sort, offset: page * size, limit: size } }),
+  };
+}
+
+export function usePermitGroups(filter: PermitFilter, groupBy: GroupBy, enabled = true) {
+  return useQuery({
+    queryKey: permitKeys.groups(filter, groupBy),
+    queryFn: () => call("permit_groups", { filter, group_by: groupBy }),
+    placeholderData: (prev) => prev,
+    enabled,
+  });
+}
+
+export function usePermitPivot(query: PivotQuery, enabled = true) {
+  return useQuery({
+    queryKey: permitKeys.pivot(query),
+    queryFn: () => call("permit_pivot", { query }),
+    placeholderData: (prev) => prev,
+    enabled,
+  });
+}
+
+/** The cards of one kanban column (its filter carries the column's group key), 50 at a time. */
+export function usePermitCards(filter: PermitFilter, sort: PermitSort) {
+  return useInfiniteQuery({
+    queryKey: permitKeys.cards(filter, sort),
+    queryFn: ({ pageParam }) => call("list_permits", { query: { filter, sort, offset: pageParam, limit: KANBAN_PAGE_SIZE } }),
+    initialPageParam: 0,
+    getNextPageParam: (last: PermitList, pages: PermitList[]) => {
+      const loaded = pages.reduce((n, p) => n + p.rows.length, 0);
+      return loaded < last.total && last.rows.length > 0 ? loaded : undefined;
+    },
+  });
+}
+
+export function usePermit(id: number | null) {
+  return useQuery({
+    queryKey: permitKeys.one(id ?? 0),
+    queryFn: () => call("get_permit", { id: id! }),
+    enabled: id != null,
+  });
+}
+
+/** Permits whose number, registration id or applicant matches `text` (the renewal-of picker). */
+export function usePermitPick(text: string, enabled = true) {
+  return useQuery({
+    queryKey: permitKeys.pick(text),
+    queryFn: () =>
+      call("list_permits", {
+        query: {
+          filter: { search: text || null, expiry_status: [], status: [], permit_type: [], category: null, connection_id: null, expiring_within_days: null, groups: [] },
+          sort: { field: "expiry_date", descending: true },
+          offset: 0,
+          limit: 10,
+        },
+      }),
+    placeholderData: (prev) => prev,
+    enabled,
+  });
+}
+
+export function useSavePermit() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { id: number; edit: PermitEdit }) => call("save_permit", v),
+    onSuccess: (saved) => {
+      qc.setQueryData(permitKeys.one(saved.permit.id), saved);
+      void qc.invalidateQueries({ queryKey: ["permits"], predicate: (q) => q.queryKey[1] !== "one" || q.queryKey[2] !== saved.permit.id });
+    },
+  });
+}
+
+export function useCreatePermit() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: NewPermit) => call("create_permit", { input }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["permits"] }),
+  });
 }

@@ -9,12 +9,15 @@ export function ControlPanel({
   crumbs,
   primary,
   search,
+  searchBox,
   extra,
   children,
 }: {
   crumbs: Crumb[];
   primary?: React.ReactNode;
   search?: { value: string; onChange: (v: string) => void; placeholder: string };
+  /** A richer search box (with filter chips) in place of the plain one. */
+  searchBox?: React.ReactNode;
   extra?: React.ReactNode;
   children?: React.ReactNode;
 }) {
@@ -41,7 +44,8 @@ export function ControlPanel({
             })}
           </ol>
         </nav>
-        {search ? (
+        {searchBox}
+        {search && !searchBox ? (
           <div className="cp-search">
             <Icon name="search" />
             <input

@@ -21,7 +21,7 @@ export function Dialog({
   children: React.ReactNode;
   footer?: React.ReactNode;
   testId?: string;
-  size?: "sm" | "md";
+  size?: "sm" | "md" | "lg";
   role?: "dialog" | "alertdialog";
 }) {
   const { t } = useTranslation();

@@ -35,11 +35,13 @@ const SAME_EVERYWHERE = new Set([
   "{{rate}} /s",
   "{{done}} / {{total}}",
   "{{job}}: {{status}}",
+  "{{field}}: {{interval}}",
+  "{{status}}: {{n}}",
 ]);
 // Words that happen to be spelled the same in that language.
 const SAME_WORD: Record<string, Set<string>> = {
-  id: new Set(["Status", "Server"]),
-  es: new Set(["General", "Error", "No"]),
+  id: new Set(["Status", "Server", "Total"]),
+  es: new Set(["General", "Error", "No", "Total"]),
 };
 
 const placeholders = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();

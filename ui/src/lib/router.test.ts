@@ -16,6 +16,15 @@ describe("hash router", () => {
     expect(window.location.hash).toBe("#/sync/runs");
   });
 
+  it("keeps the query apart from the parts", () => {
+    const { result } = renderHook(() => useRoute());
+    act(() => navigate("/permits?v=kanban&q=a%2Fb"));
+    expect(result.current.parts).toEqual(["permits"]);
+    expect(result.current.query).toBe("v=kanban&q=a%2Fb");
+    act(() => navigate("/permits/5"));
+    expect(result.current.query).toBe("");
+  });
+
   it("holds navigation while a guard is active until the user decides", () => {
     const route = renderHook(() => useRoute());
     const guard = renderHook(({ active }) => useLeaveGuard(active), { initialProps: { active: true } });

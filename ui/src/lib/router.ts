@@ -1,8 +1,9 @@
-// Hash routing (#/connections/3) with one optional guard that can hold navigation back
-// (the unsaved-change dialog of a form).
+// Hash routing (#/connections/3, #/permits?v=kanban) with one optional guard that can hold
+// navigation back (the unsaved-change dialog of a form).
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 
-export type Route = { path: string; parts: string[] };
+/** `path` is the whole address after "#" (with its query), `parts` its path segments. */
+export type Route = { path: string; parts: string[]; query: string };
 
 function normalize(hash: string): string {
   const p = hash.replace(/^#/, "");
@@ -45,7 +46,9 @@ const getPath = () => shownPath;
 
 export function useRoute(): Route {
   const path = useSyncExternalStore(subscribe, getPath, getPath);
-  return { path, parts: path.split("/").filter(Boolean).map(decodeURIComponent) };
+  const q = path.indexOf("?");
+  const bare = q < 0 ? path : path.slice(0, q);
+  return { path, parts: bare.split("/").filter(Boolean).map(decodeURIComponent), query: q < 0 ? "" : path.slice(q + 1) };
 }
 
 /** Goes to `path` ("/connections/3"). A guard may hold it back unless `force` is set. */

@@ -7,9 +7,11 @@ import { EmptyState } from "../components/EmptyState";
 import { ErrorBox } from "../components/ErrorBox";
 import { ProgressBar } from "../components/ProgressBar";
 import { millisBetween } from "../lib/format";
-import { href, navigate } from "../lib/router";
+import { href, navigate, useRoute } from "../lib/router";
 import { useFormat } from "../lib/useFormat";
 import { useNow } from "../lib/useNow";
+import { PermitCards } from "./dashboard/PermitCards";
+import { ReminderInbox } from "./reminders/ReminderInbox";
 
 const RECENT = { connection_id: null, job: null, limit: 10 };
 
@@ -31,6 +33,10 @@ export function Dashboard() {
   const runs = useRuns(RECENT);
   const jobs = useJobs();
   const progress = useProgressMap();
+  const route = useRoute();
+  // The reminder inbox opens over the dashboard at #/dashboard/reminders.
+  const inbox = route.parts[1] === "reminders" ? <ReminderInbox onClose={() => navigate("/dashboard")} /> : null;
+  const hasOffice = connections.data?.some((c) => c.kind === "sicantik") ?? false;
 
   const crumbs = [{ label: t("dashboard.title") }];
   if (connections.isError) {
@@ -69,6 +75,8 @@ export function Dashboard() {
     <div className="screen">
       <ControlPanel crumbs={crumbs} />
       <div className="content dashboard">
+        <PermitCards enabled={hasOffice} />
+
         <section aria-labelledby="dash-health">
           <h2 id="dash-health" className="section-title">
             {t("dashboard.health")}
@@ -179,6 +187,7 @@ export function Dashboard() {
           ) : null}
         </section>
       </div>
+      {inbox}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { useToast } from "../../components/Toast";
 import { navigate } from "../../lib/router";
 import { useFormat } from "../../lib/useFormat";
 import { useNow } from "../../lib/useNow";
+import { ExpirySyncButton } from "../wizard/ExpirySyncWizard";
 import { ScheduleDialog } from "./ScheduleDialog";
 
 export function useScheduleText() {
@@ -175,16 +176,19 @@ export function JobsTab() {
                     )}
                   </td>
                   <td className="right">
-                    <button
-                      type="button"
-                      className="btn btn-secondary btn-sm"
-                      onClick={() => void onRun(job)}
-                      disabled={active != null || (runJob.isPending && runJob.variables === job.id)}
-                      data-testid={`btn-run-${job.id}`}
-                    >
-                      <Icon name="play" size={12} />
-                      {t("sync.runNow")}
-                    </button>
+                    <span className="stack-h">
+                      {job.kind === "expiry_sync" ? <ExpirySyncButton connectionId={job.connection_id} size="sm" compact /> : null}
+                      <button
+                        type="button"
+                        className="btn btn-secondary btn-sm"
+                        onClick={() => void onRun(job)}
+                        disabled={active != null || (runJob.isPending && runJob.variables === job.id)}
+                        data-testid={`btn-run-${job.id}`}
+                      >
+                        <Icon name="play" size={12} />
+                        {t("sync.runNow")}
+                      </button>
+                    </span>
                   </td>
                 </tr>
                 {active ? (

@@ -1,0 +1,101 @@
+// Permits by expiry status as a donut (ECharts through components/Chart). Slice colours are the
+// status colours of the theme in force (--expiry-* in dashboard.css); a click opens those permits.
+import { useMemo, useSyncExternalStore } from "react";
+import { useTranslation } from "react-i18next";
+import type { ExpiryStatus } from "../../api/types";
+import { Chart } from "../../components/Chart";
+import { navigate } from "../../lib/router";
+import { permitLinks } from "../../lib/permitLinks";
+import { useFormat } from "../../lib/useFormat";
+
+export type Slice = { status: ExpiryStatus; count: number; label: string };
+
+const FALLBACK: Record<ExpiryStatus, string> = {
+  ok: "#2f8a4a",
+  warning: "#d99a00",
+  critical: "#c2272d",
+  expired: "#8a9099",
+  unknown: "#c9ced6",
+};
+
+/** Changes whenever the theme in force changes (the app's choice or, for "system", the OS's). */
+function useThemeKey(): string {
+  return useSyncExternalStore(
+    (onChange) => {
+      const observer = new MutationObserver(onChange);
+      observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+      const media = typeof window.matchMedia === "function" ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+      media?.addEventListener?.("change", onChange);
+      return () => {
+        observer.disconnect();
+        media?.removeEventListener?.("change", onChange);
+      };
+    },
+    () => {
+      const dark = typeof window.matchMedia === "function" && window.matchMedia("(prefers-color-scheme: dark)").matches;
+      return `${document.documentElement.getAttribute("data-theme") ?? ""}/${dark ? "dark" : "light"}`;
+    },
+    () => "",
+  );
+}
+
+function statusColors(): Record<ExpiryStatus, string> {
+  const css = getComputedStyle(document.documentElement);
+  const v = (s: ExpiryStatus) => css.getPropertyValue(`--expiry-${s}`).trim() || FALLBACK[s];
+  return { ok: v("ok"), warning: v("warning"), critical: v("critical"), expired: v("expired"), unknown: v("unknown") };
+}
+
+export function ExpiryDonut({ slices, total }: { slices: Slice[]; total: number }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const theme = useThemeKey();
+  const shown = slices.filter((s) => s.count > 0);
+  const summary = slices.map((s) => `${s.label}: ${f.number(s.count)}`).join(", ");
+  const dataKey = shown.map((s) => `${s.status}:${s.count}:${s.label}`).join("|");
+
+  const option = useMemo(() => {
+    const colors = statusColors();
+    void theme;
+    return {
+      aria: { enabled: true },
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      title: {
+        text: f.number(total),
+        subtext: t("permitDash.permits"),
+        left: "center",
+        top: "38%",
+        textStyle: { fontSize: 18, fontWeight: 600 },
+        subtextStyle: { fontSize: 11 },
+        itemGap: 2,
+      },
+      series: [
+        {
+          type: "pie",
+          radius: ["58%", "86%"],
+          avoidLabelOverlap: false,
+          label: { show: false },
+          labelLine: { show: false },
+          emphasis: { scale: true, scaleSize: 4 },
+          itemStyle: { borderWidth: 1, borderColor: "transparent" },
+          data: shown.map((s) => ({ name: s.label, value: s.count, status: s.status, itemStyle: { color: colors[s.status] } })),
+        },
+      ],
+    };
+    // `dataKey` stands for `shown`, a new array on every render.
+  }, [dataKey, total, theme, f, t]);
+
+  return (
+    <div className="expiry-donut">
+      <Chart
+        option={option}
+        height={150}
+        ariaLabel={`${t("permitDash.byExpiry")}: ${summary}`}
+        testId="dash-expiry-chart"
+        onClick={(e) => {
+          const s = shown[e.dataIndex];
+          if (s) navigate(permitLinks.withExpiry(s.status));
+        }}
+      />
+    </div>
+  );
+}

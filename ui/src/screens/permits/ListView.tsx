@@ -1,0 +1,526 @@
+// The list view: a virtualised table fetched 200 rows at a time as it scrolls, sortable headers,
+// multi-select with a selection bar, and collapsible groups when the search groups by fields.
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useQueries, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { PERMIT_PAGE_SIZE, permitPageQuery } from "../../api/queries";
+import type { GroupBy, GroupCount, GroupKey, PermitFilter, PermitRow, PermitSort, PermitSortField } from "../../api/types";
+import { call } from "../../api/client";
+import { EmptyState } from "../../components/EmptyState";
+import { ErrorBox } from "../../components/ErrorBox";
+import { Icon } from "../../components/Icon";
+import { VirtualTable, useVirtualRows } from "../../components/VirtualTable";
+import { hasFilters, clearFilters, pathKeys, toFilter, type SearchState } from "../../lib/permitSearch";
+import { pathId, sortGroups, type Key } from "../../lib/pivot";
+import { onRowKeyDown } from "../../lib/rowKeys";
+import { EMPTY_SELECTION, isSelected, selectRange, selectedCount, toggle, toggleShown, type Selection } from "../../lib/selection";
+import { useFormat } from "../../lib/useFormat";
+import { SelectionBar } from "./SelectionBar";
+import { ExpiryBadge, StatusBadge } from "./PermitBadges";
+import { usePermitLabels } from "./labels";
+import type { SearchUpdate } from "./SearchPanel";
+
+const COLS = 9;
+
+export type Column = { id: string; sort?: PermitSortField; label: string; className?: string };
+
+export function usePermitColumns(): Column[] {
+  const { t } = useTranslation();
+  return useMemo(
+    () => [
+      { id: "permit_number", sort: "permit_number", label: t("permits.col.number") },
+      { id: "registration_id", sort: "registration_id", label: t("permits.col.registration") },
+      { id: "applicant", sort: "applicant", label: t("permits.col.applicant") },
+      { id: "permit_type", sort: "permit_type", label: t("permits.col.type") },
+      { id: "received_date", sort: "received_date", label: t("permits.col.received") },
+      { id: "expiry_date", sort: "expiry_date", label: t("permits.col.expiryDate") },
+      { id: "expiry_status", label: t("permits.col.expiryStatus") },
+      { id: "status", sort: "status", label: t("permits.col.status") },
+    ],
+    [t],
+  );
+}
+
+type ListProps = { state: SearchState; update: SearchUpdate; open: (row: PermitRow) => void };
+
+export function ListView(props: ListProps) {
+  return props.state.groupBy.length > 0 ? <GroupedList {...props} /> : <FlatList {...props} />;
+}
+
+// ---- shared pieces -------------------------------------------------------------------------
+
+function HeaderRow({
+  sort,
+  onSort,
+  selectAll,
+}: {
+  sort: PermitSort;
+  onSort: (field: PermitSortField) => void;
+  selectAll: { checked: boolean; indeterminate: boolean; onChange: () => void };
+}) {
+  const { t } = useTranslation();
+  const cols = usePermitColumns();
+  const box = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = selectAll.indeterminate;
+  }, [selectAll.indeterminate]);
+  return (
+    <tr>
+      <th className="col-select">
+        <input ref={box} type="checkbox" checked={selectAll.checked} onChange={selectAll.onChange} aria-label={t("permits.selectShown")} data-testid="select-shown" />
+      </th>
+      {cols.map((c) => {
+        const active = c.sort != null && sort.field === c.sort;
+        return (
+          <th key={c.id} aria-sort={active ? (sort.descending ? "descending" : "ascending") : c.sort ? "none" : undefined} className={c.className}>
+            {c.sort ? (
+              <button type="button" className="th-sort" onClick={() => onSort(c.sort!)} data-testid={`sort-${c.id}`}>
+                {c.label}
+                {active ? <Icon name={sort.descending ? "arrowDown" : "arrowUp"} size={12} /> : null}
+              </button>
+            ) : (
+              c.label
+            )}
+          </th>
+        );
+      })}
+    </tr>
+  );
+}
+
+function PermitTr({
+  row,
+  index,
+  measure,
+  selected,
+  onSelect,
+  open,
+  indent = 0,
+}: {
+  row: PermitRow;
+  index: number;
+  measure: { ref: (el: Element | null) => void; "data-index": number };
+  selected: boolean;
+  onSelect: (id: number, shift: boolean) => void;
+  open: (row: PermitRow) => void;
+  indent?: number;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const l = usePermitLabels();
+  return (
+    <tr
+      {...measure}
+      data-testid={`permit-row-${row.id}`}
+      tabIndex={0}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={selected ? "row-selected" : undefined}
+      onClick={() => open(row)}
+      onKeyDown={(e) => {
+        if (e.key === " " && e.target === e.currentTarget) {
+          e.preventDefault();
+          onSelect(row.id, e.shiftKey);
+          return;
+        }
+        onRowKeyDown(e, () => open(row));
+      }}
+    >
+      <td className="col-select" onClick={(e) => e.stopPropagation()} style={indent ? { paddingLeft: 8 + indent * 16 } : undefined}>
+        <input
+          type="checkbox"
+          checked={selected}
+          onChange={() => undefined}
+          onClick={(e) => onSelect(row.id, e.shiftKey)}
+          aria-label={t("permits.selectRow", { name: row.permit_number ?? row.registration_id })}
+          tabIndex={-1}
+        />
+      </td>
+      <td className="mono">{row.permit_number ? <strong>{row.permit_number}</strong> : <span className="muted small no-number">{t("permits.noNumber")}</span>}</td>
+      <td className="mono muted cell-reg">{row.registration_id}</td>
+      <td className="ellipsis cell-applicant" title={row.company ? `${row.applicant} — ${row.company}` : row.applicant}>
+        {row.applicant}
+        {row.company ? <span className="muted"> · {row.company}</span> : null}
+      </td>
+      <td className="ellipsis cell-type" title={row.permit_type_name}>
+        {row.permit_type_name}
+      </td>
+      <td>{l.date(row.received_date)}</td>
+      <td>{l.date(row.expiry_date)}</td>
+      <td>
+        <ExpiryBadge status={row.expiry_status} daysLeft={row.days_left} />
+      </td>
+      <td title={t("permits.syncedAt", { at: f.dateTime(row.last_synced_at) })}>
+        <StatusBadge status={row.status} />
+      </td>
+    </tr>
+  );
+}
+
+function PlaceholderTr({ measure, indent = 0 }: { measure: { ref: (el: Element | null) => void; "data-index": number }; indent?: number }) {
+  return (
+    <tr {...measure} className="row-placeholder" aria-busy="true">
+      <td colSpan={COLS} style={indent ? { paddingLeft: 8 + indent * 16 } : undefined}>
+        <span className="skeleton" />
+      </td>
+    </tr>
+  );
+}
+
+function nextSort(sort: PermitSort, field: PermitSortField): PermitSort {
+  return sort.field === field ? { field, descending: !sort.descending } : { field, descending: false };
+}
+
+function ListEmpty({ state, update }: { state: SearchState; update: SearchUpdate }) {
+  const { t } = useTranslation();
+  if (hasFilters(state)) {
+    return (
+      <EmptyState icon="search" title={t("permits.noMatchTitle")} body={t("permits.noMatchBody")} testId="permits-no-match">
+        <button type="button" className="btn btn-secondary" onClick={() => update(clearFilters(state))}>
+          {t("permits.clearFilters")}
+        </button>
+      </EmptyState>
+    );
+  }
+  return <PermitsEmpty />;
+}
+
+export function PermitsEmpty() {
+  const { t } = useTranslation();
+  return (
+    <EmptyState icon="permit" title={t("permits.emptyTitle")} body={t("permits.emptyBody")} testId="permits-empty">
+      <div className="stack-h">
+        <a className="btn btn-primary" href="#/permits/new">
+          <Icon name="plus" />
+          {t("permits.newPermit")}
+        </a>
+        <a className="btn btn-secondary" href="#/sync/jobs">
+          {t("permits.openJobs")}
+        </a>
+      </div>
+    </EmptyState>
+  );
+}
+
+/** Clears the selection when the search changes; remembers every row seen for bulk actions. */
+function useSelectionState(filter: PermitFilter, rows: readonly PermitRow[]) {
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const seen = useRef(new Map<number, PermitRow>());
+  const key = JSON.stringify(filter);
+  useEffect(() => {
+    setSelection(EMPTY_SELECTION);
+    seen.current = new Map();
+  }, [key]);
+  for (const r of rows) seen.current.set(r.id, r);
+  return { selection, setSelection, rowsById: seen.current };
+}
+
+// ---- flat list -------------------------------------------------------------------------------
+
+function FlatList({ state, update, open }: ListProps) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const filter = useMemo(() => toFilter(state), [state]);
+  const sort = state.sort;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const anchor = useRef<number | null>(null);
+
+  const first = useQuery({ ...permitPageQuery(filter, sort, 0), placeholderData: (prev) => prev });
+  const total = first.data?.total ?? 0;
+  const virtualizer = useVirtualRows(total, scrollRef);
+  const items = virtualizer.getVirtualItems();
+
+  // Back to the top when the search or the sort changes.
+  const searchKey = JSON.stringify([filter, sort]);
+  useEffect(() => {
+    virtualizer.scrollToOffset(0);
+  }, [searchKey, virtualizer]);
+
+  const pages = useMemo(() => {
+    const set = new Set<number>();
+    for (const it of items) set.add(Math.floor(it.index / PERMIT_PAGE_SIZE));
+    return [...set].filter((p) => p > 0).sort((a, b) => a - b);
+  }, [items]);
+  const more = useQueries({ queries: pages.map((p) => permitPageQuery(filter, sort, p)) });
+  const byPage = new Map<number, PermitRow[]>();
+  if (first.data && !first.isPlaceholderData) byPage.set(0, first.data.rows);
+  pages.forEach((p, i) => {
+    const d = more[i]?.data;
+    if (d) byPage.set(p, d.rows);
+  });
+  const rowAt = (i: number) => byPage.get(Math.floor(i / PERMIT_PAGE_SIZE))?.[i % PERMIT_PAGE_SIZE];
+  const loadedRows = [...byPage.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, rows]) => rows);
+  const loadedIds = loadedRows.map((r) => r.id);
+  const { selection, setSelection, rowsById } = useSelectionState(filter, loadedRows);
+
+  const onSelect = (id: number, shift: boolean) => {
+    const from = anchor.current;
+    setSelection((s) => (shift ? selectRange(s, loadedIds, from, id) : toggle(s, id)));
+    anchor.current = id;
+  };
+  const shownAll = loadedIds.length > 0 && loadedIds.every((id) => isSelected(selection, id));
+  const shownSome = loadedIds.some((id) => isSelected(selection, id));
+
+  if (first.isError) return <ErrorBox error={first.error} onRetry={() => void first.refetch()} />;
+  if (first.isPending) return <p className="muted">{t("common.loading")}</p>;
+
+  return (
+    <div className="list-view">
+      <div className="list-top">
+        <span className="muted" data-testid="permit-list-total" data-total={total}>
+          {t("permits.listTotal", { count: total, n: f.number(total) })}
+        </span>
+        {first.isFetching ? <span className="muted small">{t("common.loading")}</span> : null}
+      </div>
+      {selectedCount(selection, total) > 0 ? (
+        <SelectionBar selection={selection} setSelection={setSelection} total={total} filter={filter} sort={sort} rowsById={rowsById} shownCount={loadedIds.length} />
+      ) : null}
+      {total === 0 ? (
+        <ListEmpty state={state} update={update} />
+      ) : (
+        <VirtualTable
+          virtualizer={virtualizer}
+          scrollRef={scrollRef}
+          colCount={COLS}
+          ariaLabel={t("permits.title")}
+          ariaRowCount={total + 1}
+          testId="permit-list"
+          head={
+            <HeaderRow
+              sort={sort}
+              onSort={(field) => update({ ...state, sort: nextSort(sort, field) })}
+              selectAll={{ checked: shownAll, indeterminate: !shownAll && shownSome, onChange: () => setSelection((s) => toggleShown(s, loadedIds)) }}
+            />
+          }
+          renderRow={(index, measure) => {
+            const row = rowAt(index);
+            return row ? (
+              <PermitTr key={row.id} row={row} index={index} measure={measure} selected={isSelected(selection, row.id)} onSelect={onSelect} open={open} />
+            ) : (
+              <PlaceholderTr key={`p${index}`} measure={measure} />
+            );
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+// ---- grouped list ----------------------------------------------------------------------------
+
+type Item =
+  | { kind: "group"; path: Key[]; depth: number; count: number; groupBy: GroupBy; leaf: boolean; expanded: boolean }
+  | { kind: "row"; row: PermitRow; depth: number }
+  | { kind: "pending"; depth: number; id: string }
+  | { kind: "more"; path: Key[]; depth: number; loaded: number; count: number };
+
+function groupFilter(filter: PermitFilter, keys: GroupKey[]): PermitFilter {
+  return { ...filter, groups: [...filter.groups, ...keys] };
+}
+
+function GroupedList({ state, update, open }: ListProps) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const l = usePermitLabels();
+  const filter = useMemo(() => toFilter(state), [state]);
+  const fields = state.groupBy;
+  const sort = state.sort;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [pagesLoaded, setPagesLoaded] = useState<Record<string, number>>({});
+  const anchor = useRef<number | null>(null);
+
+  // A new grouping starts closed.
+  const fieldsKey = JSON.stringify(fields);
+  useEffect(() => {
+    setExpanded(new Set());
+    setPagesLoaded({});
+  }, [fieldsKey]);
+
+  // Group lists to load: the top level, and the sub-groups of every open non-leaf group.
+  const openPaths = [...expanded].map((id) => JSON.parse(id) as Key[]);
+  const groupPaths: Key[][] = [[], ...openPaths.filter((p) => p.length < fields.length)];
+  const groupQueries = useQueries({
+    queries: groupPaths.map((path) => {
+      const f2 = groupFilter(filter, pathKeys(fields, path));
+      const g = fields[path.length]!;
+      return {
+        queryKey: ["permits", "groups", f2, g] as const,
+        queryFn: () => call("permit_groups", { filter: f2, group_by: g }),
+      };
+    }),
+  });
+  const groupsOf = new Map<string, GroupCount[] | undefined>();
+  groupPaths.forEach((p, i) => groupsOf.set(pathId(p), groupQueries[i]?.data ? sortGroups(groupQueries[i]!.data!, fields[p.length]!.field) : undefined));
+
+  // Row pages of every open leaf group.
+  const leafPaths = openPaths.filter((p) => p.length === fields.length);
+  const rowRequests = leafPaths.flatMap((path) => Array.from({ length: pagesLoaded[pathId(path)] ?? 1 }, (_, page) => ({ path, page })));
+  const rowQueries = useQueries({
+    queries: rowRequests.map(({ path, page }) => permitPageQuery(groupFilter(filter, pathKeys(fields, path)), sort, page)),
+  });
+  const rowsOf = new Map<string, PermitRow[] | undefined>();
+  let at = 0;
+  for (const path of leafPaths) {
+    const n = pagesLoaded[pathId(path)] ?? 1;
+    let rows: PermitRow[] | undefined;
+    let gap = false;
+    for (let page = 0; page < n; page++, at++) {
+      const data = rowQueries[at]?.data;
+      if (!data) gap = true;
+      else if (!gap) rows = [...(rows ?? []), ...data.rows];
+    }
+    rowsOf.set(pathId(path), rows);
+  }
+
+  const items: Item[] = [];
+  const walk = (path: Key[]) => {
+    const groups = groupsOf.get(pathId(path));
+    const depth = path.length;
+    if (!groups) {
+      items.push({ kind: "pending", depth, id: `g${pathId(path)}` });
+      return;
+    }
+    for (const g of groups) {
+      const p = [...path, g.key];
+      const id = pathId(p);
+      const leaf = p.length === fields.length;
+      const isOpen = expanded.has(id);
+      items.push({ kind: "group", path: p, depth, count: g.count, groupBy: fields[depth]!, leaf, expanded: isOpen });
+      if (!isOpen) continue;
+      if (!leaf) walk(p);
+      else {
+        const rows = rowsOf.get(id);
+        if (!rows) items.push({ kind: "pending", depth: depth + 1, id: `r${id}` });
+        else {
+          rows.forEach((row) => items.push({ kind: "row", row, depth: depth + 1 }));
+          if (rows.length < g.count) items.push({ kind: "more", path: p, depth: depth + 1, loaded: rows.length, count: g.count });
+        }
+      }
+    }
+  };
+  walk([]);
+
+  const top = groupsOf.get(pathId([]));
+  const total = top?.reduce((n, g) => n + g.count, 0) ?? 0;
+  const loadedRows = items.flatMap((it) => (it.kind === "row" ? [it.row] : []));
+  const loadedIds = loadedRows.map((r) => r.id);
+  const { selection, setSelection, rowsById } = useSelectionState(filter, loadedRows);
+  const virtualizer = useVirtualRows(items.length, scrollRef);
+
+  const toggleGroup = (path: Key[]) =>
+    setExpanded((s) => {
+      const next = new Set(s);
+      const id = pathId(path);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const onSelect = (id: number, shift: boolean) => {
+    const from = anchor.current;
+    setSelection((s) => (shift ? selectRange(s, loadedIds, from, id) : toggle(s, id)));
+    anchor.current = id;
+  };
+  const shownAll = loadedIds.length > 0 && loadedIds.every((id) => isSelected(selection, id));
+  const shownSome = loadedIds.some((id) => isSelected(selection, id));
+  const topQuery = groupQueries[0];
+
+  if (topQuery?.isError) return <ErrorBox error={topQuery.error} onRetry={() => void topQuery.refetch()} />;
+  if (!top) return <p className="muted">{t("common.loading")}</p>;
+
+  return (
+    <div className="list-view">
+      <div className="list-top">
+        <span className="muted" data-testid="permit-list-total" data-total={total}>
+          {t("permits.listTotal", { count: total, n: f.number(total) })}
+        </span>
+        <span className="muted">{t("permits.groupCount", { count: top.length, n: f.number(top.length) })}</span>
+        {expanded.size > 0 ? (
+          <button type="button" className="btn-link small" onClick={() => setExpanded(new Set())}>
+            {t("permits.collapseAll")}
+          </button>
+        ) : null}
+      </div>
+      {selectedCount(selection, total) > 0 ? (
+        <SelectionBar selection={selection} setSelection={setSelection} total={total} filter={filter} sort={sort} rowsById={rowsById} shownCount={loadedIds.length} />
+      ) : null}
+      {total === 0 ? (
+        <ListEmpty state={state} update={update} />
+      ) : (
+        <VirtualTable
+          virtualizer={virtualizer}
+          scrollRef={scrollRef}
+          colCount={COLS}
+          ariaLabel={t("permits.title")}
+          testId="permit-list"
+          className="grouped"
+          head={
+            <HeaderRow
+              sort={sort}
+              onSort={(field) => update({ ...state, sort: nextSort(sort, field) })}
+              selectAll={{ checked: shownAll, indeterminate: !shownAll && shownSome, onChange: () => setSelection((s) => toggleShown(s, loadedIds)) }}
+            />
+          }
+          renderRow={(index, measure) => {
+            const it = items[index];
+            if (!it) return null;
+            switch (it.kind) {
+              case "group": {
+                const id = pathId(it.path);
+                return (
+                  <tr
+                    key={`g${id}`}
+                    {...measure}
+                    className={`group-row depth-${it.depth}`}
+                    tabIndex={0}
+                    aria-expanded={it.expanded}
+                    aria-level={it.depth + 1}
+                    data-testid="permit-group"
+                    data-key={it.path[it.path.length - 1] ?? ""}
+                    onClick={() => toggleGroup(it.path)}
+                    onKeyDown={(e) => {
+                      if ((e.key === "ArrowRight" && !it.expanded) || (e.key === "ArrowLeft" && it.expanded) || e.key === " ") {
+                        e.preventDefault();
+                        toggleGroup(it.path);
+                        return;
+                      }
+                      onRowKeyDown(e, () => toggleGroup(it.path));
+                    }}
+                  >
+                    <td colSpan={COLS} style={{ paddingLeft: 10 + it.depth * 18 }}>
+                      <span className="group-caret" aria-hidden="true">
+                        <Icon name={it.expanded ? "chevronDown" : "chevronRight"} size={14} />
+                      </span>
+                      <span className="group-label">{l.key(it.groupBy, it.path[it.path.length - 1] ?? null)}</span>
+                      <span className="group-count">{f.number(it.count)}</span>
+                    </td>
+                  </tr>
+                );
+              }
+              case "row":
+                return (
+                  <PermitTr key={`r${it.row.id}`} row={it.row} index={index} measure={measure} selected={isSelected(selection, it.row.id)} onSelect={onSelect} open={open} indent={it.depth} />
+                );
+              case "pending":
+                return <PlaceholderTr key={it.id} measure={measure} indent={it.depth} />;
+              case "more":
+                return (
+                  <tr key={`m${pathId(it.path)}`} {...measure} className="row-more">
+                    <td colSpan={COLS} style={{ paddingLeft: 10 + it.depth * 18 }}>
+                      <button
+                        type="button"
+                        className="btn-link small"
+                        onClick={() => setPagesLoaded((p) => ({ ...p, [pathId(it.path)]: (p[pathId(it.path)] ?? 1) + 1 }))}
+                      >
+                        {t("permits.loadMoreOf", { shown: f.number(it.loaded), total: f.number(it.count) })}
+                      </button>
+                    </td>
+                  </tr>
+                );
+            }
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+// What can be done with the ticked rows: select all matching, set their status, export them.
+import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { call } from "../../api/client";
+import { useExportTable } from "../../api/queries";
+import type { ExportCell, ExportFormat, PermitFilter, PermitRow, PermitSort, PermitStatus } from "../../api/types";
+import { ConfirmDialog } from "../../components/Dialog";
+import { asApiError } from "../../components/ErrorBox";
+import { Icon } from "../../components/Icon";
+import { Menu } from "../../components/Menu";
+import { useToast } from "../../components/Toast";
+import { PERMIT_STATUSES } from "../../lib/permitSearch";
+import { EMPTY_SELECTION, isSelected, selectAllMatching, selectedCount, type Selection } from "../../lib/selection";
+import { useFormat } from "../../lib/useFormat";
+import { fetchAllRows, runLimited } from "./bulk";
+import { usePermitLabels, type PermitLabels } from "./labels";
+
+/** The list's rows as a table for CSV / XLSX, with the list's column names. */
+export function exportRows(rows: readonly PermitRow[], l: PermitLabels, t: (k: string) => string): { columns: string[]; rows: ExportCell[][] } {
+  return {
+    columns: [
+      t("permits.col.number"),
+      t("permits.col.registration"),
+      t("permits.col.applicant"),
+      t("permits.field.company"),
+      t("permits.col.type"),
+      t("permits.field.category"),
+      t("permits.col.received"),
+      t("permits.field.issue_date"),
+      t("permits.col.expiryDate"),
+      t("permits.col.expiryStatus"),
+      t("permits.col.daysLeft"),
+      t("permits.col.status"),
+      t("permits.field.connection"),
+      t("permits.col.synced"),
+    ],
+    rows: rows.map((r) => [
+      r.permit_number,
+      r.registration_id,
+      r.applicant,
+      r.company,
+      r.permit_type_name,
+      l.category(r.category),
+      r.received_date,
+      r.issue_date,
+      r.expiry_date,
+      l.expiry(r.expiry_status),
+      r.days_left,
+      l.status(r.status),
+      r.connection_name,
+      r.last_synced_at,
+    ]),
+  };
+}
+
+export function SelectionBar({
+  selection,
+  setSelection,
+  total,
+  filter,
+  sort,
+  rowsById,
+  shownCount,
+}: {
+  selection: Selection;
+  setSelection: (s: Selection) => void;
+  total: number;
+  filter: PermitFilter;
+  sort: PermitSort;
+  /** Every row seen since the search changed, by id. */
+  rowsById: ReadonlyMap<number, PermitRow>;
+  shownCount: number;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const l = usePermitLabels();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const exporter = useExportTable();
+  const [confirm, setConfirm] = useState<PermitStatus | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const count = selectedCount(selection, total);
+
+  const resolveRows = async (): Promise<PermitRow[]> => {
+    if (!selection.all) return [...selection.ids].map((id) => rowsById.get(id)).filter((r): r is PermitRow => r != null);
+    setBusy(t("permits.bulkFetching"));
+    const rows = await fetchAllRows(filter, sort, (done, all) => setBusy(t("permits.bulkProgress", { done: f.number(done), total: f.number(all) })));
+    return rows.filter((r) => isSelected(selection, r.id));
+  };
+
+  const setStatus = async (status: PermitStatus) => {
+    setConfirm(null);
+    try {
+      const ids = selection.all ? (await resolveRows()).map((r) => r.id) : [...selection.ids];
+      setBusy(t("permits.bulkProgress", { done: 0, total: f.number(ids.length) }));
+      const failures = await runLimited(ids, (id) => call("set_permit_status", { id, status }), 4, (done) =>
+        setBusy(t("permits.bulkProgress", { done: f.number(done), total: f.number(ids.length) })),
+      );
+      const ok = ids.length - failures.length;
+      if (failures.length === 0) toast.show(t("permits.bulkStatusDone", { count: ok, n: f.number(ok), status: l.status(status) }));
+      else toast.show(t("permits.bulkStatusFailed", { n: f.number(failures.length), reason: asApiError(failures[0]!.error).message }), "critical");
+      setSelection(EMPTY_SELECTION);
+    } catch (e) {
+      toast.show(asApiError(e).message, "critical");
+    } finally {
+      setBusy(null);
+      void qc.invalidateQueries({ queryKey: ["permits"] });
+    }
+  };
+
+  const onExport = async (format: ExportFormat) => {
+    try {
+      const rows = await resolveRows();
+      setBusy(t("permits.exporting"));
+      const table = exportRows(rows, l, t as unknown as (k: string) => string);
+      const path = await exporter.mutateAsync({ file_name: "permits", format, columns: table.columns, rows: table.rows });
+      toast.show(t("permits.exported", { path }));
+    } catch (e) {
+      toast.show(t("permits.exportFailed", { reason: asApiError(e).message }), "critical");
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div className="selection-bar" role="region" aria-label={t("permits.selectionBar")} data-testid="selection-bar">
+      <strong data-testid="selection-count">{t("permits.selected", { n: f.number(count) })}</strong>
+      {!selection.all && count >= shownCount && total > count ? (
+        <button type="button" className="btn-link" onClick={() => setSelection(selectAllMatching())} data-testid="select-all-matching">
+          {t("permits.selectAllMatching", { n: f.number(total) })}
+        </button>
+      ) : null}
+      {selection.all ? <span className="muted">{t("permits.allMatchingSelected")}</span> : null}
+      <div className="selection-actions">
+        {busy ? (
+          <span className="muted small" aria-live="polite">
+            {busy}
+          </span>
+        ) : null}
+        <Menu label={t("permits.setStatus")} testId="bulk-status">
+          {(close) =>
+            PERMIT_STATUSES.map((s) => (
+              <button
+                key={s}
+                type="button"
+                role="menuitem"
+                className="menu-item"
+                disabled={busy != null}
+                onClick={() => {
+                  close();
+                  setConfirm(s);
+                }}
+              >
+                <span className="menu-tick" />
+                <span className="menu-label">{l.status(s)}</span>
+              </button>
+            ))
+          }
+        </Menu>
+        <button type="button" className="btn btn-secondary btn-sm" onClick={() => void onExport("csv")} disabled={busy != null} data-testid="bulk-export-csv">
+          <Icon name="download" size={14} />
+          CSV
+        </button>
+        <button type="button" className="btn btn-secondary btn-sm" onClick={() => void onExport("xlsx")} disabled={busy != null} data-testid="bulk-export-xlsx">
+          <Icon name="download" size={14} />
+          XLSX
+        </button>
+        <button type="button" className="btn-icon" onClick={() => setSelection(EMPTY_SELECTION)} aria-label={t("permits.clearSelection")} title={t("permits.clearSelection")}>
+          <Icon name="x" />
+        </button>
+      </div>
+      {confirm ? (
+        <ConfirmDialog
+          title={t("permits.setStatus")}
+          body={t("permits.bulkStatusConfirm", { count, n: f.number(count), status: l.status(confirm) })}
+          confirmLabel={t("permits.setStatusTo", { status: l.status(confirm) })}
+          cancelLabel={t("common.cancel")}
+          onConfirm={() => void setStatus(confirm)}
+          onCancel={() => setConfirm(null)}
+          testId="dialog-bulk-status"
+        />
+      ) : null}
+    </div>
+  );
+}
