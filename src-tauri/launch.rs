@@ -103,10 +103,13 @@ pub async fn start(options: &Options) -> anyhow::Result<Started> {
     .context("the engine could not start")?;
     if let Some(s) = &sandbox {
         if keyring.ok {
-            engine
+            let first_start = engine
                 .ensure_demo_connections(&s.setup)
                 .await
                 .context("demo connections")?;
+            if first_start {
+                engine.start_demo_first_sync();
+            }
         }
     }
     let close_to_tray = engine

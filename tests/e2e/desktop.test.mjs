@@ -245,3 +245,35 @@ test("Settings → Send a test notification arrives at the notification server",
     assert.ok(got.summary.includes("Loket"));
   }),
 );
+
+test("demo mode: permits arrive by themselves and due reminders reach the desktop", { timeout: 240_000 }, () =>
+  step(async () => {
+    const log = process.env.LOKET_NOTIFY_LOG;
+    // A first start in demo mode syncs permits, looks up their expiry dates, then sends the
+    // reminders that are due: one notification per tier, e.g. "12 permits reach 30 days…".
+    const reminders = await waitFor(
+      () => {
+        const got = readJsonLines(log).filter((n) => /reach(es)? \d+ days before expiry/.test(String(n.summary ?? "")));
+        return got.length > 0 ? got : null;
+      },
+      {
+        timeout: 200_000,
+        interval: 1_000,
+        message: () => `reminder notifications at the fake notification server (${log} has: ${JSON.stringify(readJsonLines(log))})`,
+      },
+    );
+    const tiers = reminders.map((n) => Number(/(\d+) days/.exec(n.summary)[1]));
+    assert.equal(new Set(tiers).size, tiers.length, `one notification per tier: ${JSON.stringify(reminders)}`);
+    await go("permits");
+    const total = await waitFor(
+      async () => {
+        const text = await wd.exec(`return document.querySelector('[data-testid="permit-list-total"]')?.textContent ?? ""`);
+        const n = Number(String(text).replace(/[^0-9]/g, ""));
+        return n > 0 ? n : null;
+      },
+      { timeout: 30_000, interval: 500, message: "the permit list to show its permits" },
+    );
+    assert.ok(total > 1000, `the demo office lists over 1,000 permits; the list shows ${total}`);
+    await shot("demo-permits");
+  }),
+);

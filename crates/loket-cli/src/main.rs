@@ -228,6 +228,7 @@ async fn open(cli: &Cli) -> anyhow::Result<App> {
     .await
     .context("the engine could not start")?;
     if let Some(s) = &sandbox {
+        // The browser bridge starts quiet (no first sync): its users are scripts and tests.
         engine
             .ensure_demo_connections(&s.setup)
             .await

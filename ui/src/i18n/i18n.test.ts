@@ -37,6 +37,7 @@ const SAME_EVERYWHERE = new Set([
   "{{job}}: {{status}}",
   "{{field}}: {{interval}}",
   "{{status}}: {{n}}",
+  "{{value}}",
 ]);
 // Words that happen to be spelled the same in that language.
 const SAME_WORD: Record<string, Set<string>> = {

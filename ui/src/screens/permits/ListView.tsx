@@ -29,7 +29,6 @@ export function usePermitColumns(): Column[] {
   return useMemo(
     () => [
       { id: "permit_number", sort: "permit_number", label: t("permits.col.number") },
-      { id: "registration_id", sort: "registration_id", label: t("permits.col.registration") },
       { id: "applicant", sort: "applicant", label: t("permits.col.applicant") },
       { id: "permit_type", sort: "permit_type", label: t("permits.col.type") },
       { id: "received_date", sort: "received_date", label: t("permits.col.received") },
@@ -136,8 +135,9 @@ function PermitTr({
           tabIndex={-1}
         />
       </td>
-      <td className="mono">{row.permit_number ? <strong>{row.permit_number}</strong> : <span className="muted small no-number">{t("permits.noNumber")}</span>}</td>
-      <td className="mono muted cell-reg">{row.registration_id}</td>
+      <td className="mono ellipsis cell-number" title={row.permit_number ?? undefined}>
+        {row.permit_number ? <strong>{row.permit_number}</strong> : <span className="muted small no-number">{t("permits.noNumber")}</span>}
+      </td>
       <td className="ellipsis cell-applicant" title={row.company ? `${row.applicant} — ${row.company}` : row.applicant}>
         {row.applicant}
         {row.company ? <span className="muted"> · {row.company}</span> : null}

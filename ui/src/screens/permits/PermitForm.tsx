@@ -121,6 +121,28 @@ export function PermitFormBody({ detail, backQuery = "" }: { detail: PermitDetai
   const l = usePermitLabels();
   const toast = useToast();
   const save = useSavePermit();
+  // One line of the history in the user's language; the message carries the value.
+  const historyLine = (kind: string, message: string): string => {
+    switch (kind) {
+      case "synced_new":
+      case "synced_update":
+      case "notes":
+      case "renewed":
+      case "created":
+        return t(`permits.event.${kind}`);
+      case "detail":
+        return message ? t("permits.event.detail", { value: l.date(message) }) : t("permits.event.detail_none");
+      case "expiry_edited":
+        return t("permits.event.expiry_edited", { value: message ? l.date(message) : t("permits.none") });
+      case "status":
+        return t("permits.event.status", { value: l.status(message as PermitStatus) });
+      case "detail_failed":
+      case "reminder":
+        return t(`permits.event.${kind}`, { value: message });
+      default:
+        return t("permits.event.other", { value: message || kind });
+    }
+  };
   const [apiError, setApiError] = useState<ApiError | null>(null);
   const [renewalOf, setRenewalOf] = useState<PermitRef | null>(detail.renewal_of);
   const form = useForm<EditValues>({ resolver: zodResolver(editSchema), defaultValues: toEditValues(detail), mode: "onSubmit", reValidateMode: "onChange" });
@@ -318,12 +340,11 @@ export function PermitFormBody({ detail, backQuery = "" }: { detail: PermitDetai
               {detail.history.map((h, i) => (
                 <li key={`${h.at}-${i}`}>
                   <div className="history-head">
-                    <strong>{h.kind}</strong>
+                    <strong>{historyLine(h.kind, h.message)}</strong>
                     <span className="muted small" title={f.dateTime(h.at)}>
                       {f.shortDateTime(h.at)}
                     </span>
                   </div>
-                  <div className="small">{h.message}</div>
                 </li>
               ))}
             </ol>
