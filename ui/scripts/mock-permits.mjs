@@ -188,6 +188,18 @@ export function permitHandlers({ ApiErr, emit }) {
       changed();
       return row(p);
     },
+    set_permits_status: ({ ids, status }) => {
+      let n = 0;
+      for (const id of ids) {
+        const p = byId(id);
+        if (p.status !== status) {
+          p.status = status;
+          n += 1;
+        }
+      }
+      changed();
+      return n;
+    },
     create_permit: ({ input }) => {
       const fields = [];
       if (!input.applicant.trim()) fields.push({ field: "applicant", message: "Enter the applicant." });

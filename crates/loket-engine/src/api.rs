@@ -112,6 +112,7 @@ commands! {
     get_permit(id: i64) -> PermitDetail = |e: Engine, id| async move { e.get_permit(id).await };
     save_permit(id: i64, edit: PermitEdit) -> PermitDetail = |e: Engine, id, edit| async move { e.save_permit(id, edit).await };
     set_permit_status(id: i64, status: PermitStatus) -> PermitRow = |e: Engine, id, s| async move { e.set_permit_status(id, s).await };
+    set_permits_status(ids: Vec<i64>, status: PermitStatus) -> u64 = |e: Engine, ids, s| async move { e.set_permits_status(ids, s).await };
     create_permit(input: NewPermit) -> PermitRow = |e: Engine, input| async move { e.create_permit(input).await };
     list_permit_types() -> Vec<PermitTypeRow> = |e: Engine| async move { e.list_permit_types().await };
     save_permit_type(id: i64, edit: PermitTypeEdit) -> PermitTypeRow = |e: Engine, id, edit| async move { e.save_permit_type(id, edit).await };

@@ -77,6 +77,17 @@ impl Engine {
         Ok(self.inner.store.permit_row(id, today).await?)
     }
 
+    /// A bulk status change (the list's selection bar); returns how many permits changed.
+    pub async fn set_permits_status(&self, ids: Vec<i64>, status: PermitStatus) -> Result<u64> {
+        let changed = self
+            .inner
+            .store
+            .set_permits_status(&ids, status, self.now())
+            .await?;
+        self.changed(&["permits"]);
+        Ok(changed)
+    }
+
     /// A permit entered by hand.
     pub async fn create_permit(&self, input: NewPermit) -> Result<PermitRow> {
         let errors = input.validate();

@@ -295,6 +295,32 @@ async fn applicants_become_partners_and_edits_are_validated_and_kept() {
         .any(|h| h.kind == "status" && h.message == "cancelled"));
     assert!(detail.history.iter().any(|h| h.kind == "detail"));
 
+    // A bulk change: one call, only the permits whose status differs are counted.
+    let drafts: Vec<i64> = permits.rows.iter().take(40).map(|r| r.id).collect();
+    assert_eq!(
+        e.set_permits_status(drafts.clone(), PermitStatus::Draft)
+            .await
+            .unwrap(),
+        40
+    );
+    assert_eq!(
+        e.set_permits_status(drafts.clone(), PermitStatus::Draft)
+            .await
+            .unwrap(),
+        0
+    );
+    let drafted = e
+        .list_permits(query(PermitFilter {
+            status: vec![PermitStatus::Draft],
+            ..PermitFilter::default()
+        }))
+        .await
+        .unwrap();
+    assert_eq!(drafted.total, 40);
+    e.set_permits_status(drafts, PermitStatus::Active)
+        .await
+        .unwrap();
+
     // Renewal: a permit entered by hand renews the old one, which becomes "renewed".
     let new = e
         .create_permit(NewPermit {

@@ -198,6 +198,33 @@ impl Store {
         Ok(())
     }
 
+    /// A bulk status change in one transaction; returns how many permits changed (ids that no
+    /// longer exist are skipped).
+    pub async fn set_permits_status(
+        &self,
+        ids: &[i64],
+        status: PermitStatus,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        let mut tx = self.write_transaction().await?;
+        let status = status.as_str();
+        let ids = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let changed = sqlx::query_scalar!(
+            r#"UPDATE permit SET status = ?1
+               WHERE id IN (SELECT value FROM json_each(?2)) AND status <> ?1
+               RETURNING id AS "id!""#,
+            status,
+            ids
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &changed {
+            add_event(&mut tx, *id, now, "status", status).await?;
+        }
+        tx.commit().await?;
+        Ok(changed.len() as u64)
+    }
+
     /// A permit entered by hand, with no permit office behind it.
     pub async fn create_permit(&self, input: &NewPermit, now: DateTime<Utc>) -> Result<i64> {
         let mut tx = self.write_transaction().await?;

@@ -291,9 +291,11 @@ impl Store {
                     counts.updated += 1;
                     ("synced_update", p.remote_status.clone().unwrap_or_default())
                 }
+                // A first listing is not history (the form shows when it was last synced);
+                // writing it would add a row per permit to the first sync of an office.
                 None => {
                     counts.created += 1;
-                    ("synced_new", p.status.clone())
+                    ("", String::new())
                 }
             };
             changed.push(PageRow {
@@ -363,7 +365,7 @@ impl Store {
                  SELECT (SELECT p.id FROM permit p
                          WHERE p.connection_id = ?1 AND p.registration_id = j.value ->> 'reg'),
                         ?3, j.value ->> 'kind', j.value ->> 'message'
-                 FROM json_each(?2) j",
+                 FROM json_each(?2) j WHERE j.value ->> 'kind' <> ''",
                 page.connection_id,
                 rows,
                 now

@@ -251,6 +251,7 @@ export type Commands = {
   get_permit: { args: { id: number }, result: PermitDetail },
   save_permit: { args: { id: number, edit: PermitEdit }, result: PermitDetail },
   set_permit_status: { args: { id: number, status: PermitStatus }, result: PermitRow },
+  set_permits_status: { args: { ids: Array<number>, status: PermitStatus }, result: number },
   create_permit: { args: { input: NewPermit }, result: PermitRow },
   list_permit_types: { args: {  }, result: Array<PermitTypeRow> },
   save_permit_type: { args: { id: number, edit: PermitTypeEdit }, result: PermitTypeRow },

@@ -106,6 +106,17 @@ export function permitBackend(rows: PermitRow[]) {
         r.status = status;
         return r;
       }
+      case "set_permits_status": {
+        const { ids, status } = args as { ids: number[]; status: PermitRow["status"] };
+        let n = 0;
+        for (const r of rows) {
+          if (ids.includes(r.id) && r.status !== status) {
+            r.status = status;
+            n += 1;
+          }
+        }
+        return n;
+      }
       case "list_permit_types":
         return [...new Set(rows.map((r) => r.permit_type_name))].map((name, i) => ({
           id: i + 1,

@@ -13,7 +13,7 @@ import { useToast } from "../../components/Toast";
 import { PERMIT_STATUSES } from "../../lib/permitSearch";
 import { EMPTY_SELECTION, isSelected, selectAllMatching, selectedCount, type Selection } from "../../lib/selection";
 import { useFormat } from "../../lib/useFormat";
-import { fetchAllRows, runLimited } from "./bulk";
+import { BULK_CHUNK, chunks, fetchAllRows } from "./bulk";
 import { usePermitLabels, type PermitLabels } from "./labels";
 
 /** The list's rows as a table for CSV / XLSX, with the list's column names. */
@@ -94,12 +94,18 @@ export function SelectionBar({
     try {
       const ids = selection.all ? (await resolveRows()).map((r) => r.id) : [...selection.ids];
       setBusy(t("permits.bulkProgress", { done: 0, total: f.number(ids.length) }));
-      const failures = await runLimited(ids, (id) => call("set_permit_status", { id, status }), 4, (done) =>
-        setBusy(t("permits.bulkProgress", { done: f.number(done), total: f.number(ids.length) })),
-      );
-      const ok = ids.length - failures.length;
-      if (failures.length === 0) toast.show(t("permits.bulkStatusDone", { count: ok, n: f.number(ok), status: l.status(status) }));
-      else toast.show(t("permits.bulkStatusFailed", { n: f.number(failures.length), reason: asApiError(failures[0]!.error).message }), "critical");
+      // One transaction per chunk: progress stays visible, and a failure leaves earlier chunks saved.
+      let done = 0;
+      try {
+        for (const chunk of chunks(ids, BULK_CHUNK)) {
+          await call("set_permits_status", { ids: chunk, status });
+          done += chunk.length;
+          setBusy(t("permits.bulkProgress", { done: f.number(done), total: f.number(ids.length) }));
+        }
+        toast.show(t("permits.bulkStatusDone", { count: done, n: f.number(done), status: l.status(status) }));
+      } catch (e) {
+        toast.show(t("permits.bulkStatusFailed", { n: f.number(ids.length - done), reason: asApiError(e).message }), "critical");
+      }
       setSelection(EMPTY_SELECTION);
     } catch (e) {
       toast.show(asApiError(e).message, "critical");

@@ -1,4 +1,4 @@
-// Bulk work over a selection: resolving "all matching" to rows, and running writes a few at a time.
+// Bulk work over a selection: resolving "all matching" to rows, and slicing writes into chunks.
 import { call } from "../../api/client";
 import type { PermitFilter, PermitRow, PermitSort } from "../../api/types";
 
@@ -18,27 +18,12 @@ export async function fetchAllRows(filter: PermitFilter, sort: PermitSort, onPro
   return out;
 }
 
-/** Runs `work` on every item, `concurrency` at a time; returns the failures with their errors. */
-export async function runLimited<T>(
-  items: readonly T[],
-  work: (item: T) => Promise<unknown>,
-  concurrency = 4,
-  onProgress?: (done: number) => void,
-): Promise<Array<{ item: T; error: unknown }>> {
-  const failures: Array<{ item: T; error: unknown }> = [];
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        failures.push({ item, error });
-      }
-      onProgress?.(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return failures;
+/** Permits changed per call of a bulk status change. */
+export const BULK_CHUNK = 2000;
+
+/** `items` in slices of at most `size`. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
