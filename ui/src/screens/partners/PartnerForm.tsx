@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import { ApiFailure, toFailure } from "../../api/client";
 import { usePartners, useSavePartner } from "../../api/queries";
 import type { ApiError, PartnerRow } from "../../api/types";
+import { SaveButtons } from "../../components/SaveButtons";
 import { ControlPanel } from "../../components/ControlPanel";
 import { ConfirmDialog } from "../../components/Dialog";
 import { EmptyState } from "../../components/EmptyState";
@@ -111,22 +112,7 @@ export function PartnerFormBody({ partner }: { partner: PartnerRow }) {
   // The stored problem only describes the stored number: hide it once the user types another.
   const showProblem = current.whatsapp_problem != null && !errors.whatsapp && whatsapp === (current.whatsapp ?? "");
 
-  const actions = (
-    <>
-      <button type="submit" form="partner-form" className="btn btn-primary" disabled={busy} data-testid="btn-save">
-        {busy ? t("common.saving") : t("common.save")}
-      </button>
-      <button
-        type="button"
-        className="btn btn-secondary"
-        onClick={() => reset(toFormValues(current))}
-        disabled={!isDirty || busy}
-        data-testid="btn-discard"
-      >
-        {t("common.discard")}
-      </button>
-    </>
-  );
+  const actions = <SaveButtons formId="partner-form" busy={busy} dirty={isDirty} onDiscard={() => reset(toFormValues(current))} />;
 
   return (
     <div className="screen">

@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { ApiFailure, toFailure } from "../../api/client";
 import { usePermitTypes, useSavePermitType } from "../../api/queries";
 import type { ApiError, PermitTypeRow } from "../../api/types";
+import { SaveButtons } from "../../components/SaveButtons";
 import { ControlPanel } from "../../components/ControlPanel";
 import { ConfirmDialog } from "../../components/Dialog";
 import { EmptyState } from "../../components/EmptyState";
@@ -111,22 +112,7 @@ export function PermitTypeFormBody({ row }: { row: PermitTypeRow }) {
   const ladderError = errors.ladder?.message ?? errors.ladder?.root?.message;
   const busy = isSubmitting || save.isPending;
 
-  const actions = (
-    <>
-      <button type="submit" form="permit-type-form" className="btn btn-primary" disabled={busy} data-testid="btn-save">
-        {busy ? t("common.saving") : t("common.save")}
-      </button>
-      <button
-        type="button"
-        className="btn btn-secondary"
-        onClick={() => reset(toFormValues(row))}
-        disabled={!isDirty || busy}
-        data-testid="btn-discard"
-      >
-        {t("common.discard")}
-      </button>
-    </>
-  );
+  const actions = <SaveButtons formId="permit-type-form" busy={busy} dirty={isDirty} onDiscard={() => reset(toFormValues(row))} />;
 
   return (
     <div className="screen">

@@ -9,6 +9,7 @@ import { useTranslation } from "react-i18next";
 import { ApiFailure, toFailure } from "../../api/client";
 import { useCreatePermit, usePermit, usePermitTypes, useSavePermit } from "../../api/queries";
 import type { ApiError, NewPermit, PermitDetail, PermitEdit, PermitStatus } from "../../api/types";
+import { SaveButtons } from "../../components/SaveButtons";
 import { ControlPanel } from "../../components/ControlPanel";
 import { ConfirmDialog } from "../../components/Dialog";
 import { EmptyState } from "../../components/EmptyState";
@@ -181,12 +182,7 @@ export function PermitFormBody({ detail, backQuery = "" }: { detail: PermitDetai
   const busy = isSubmitting || save.isPending;
   const actions = (
     <>
-      <button type="submit" form="permit-form" className="btn btn-primary" disabled={busy || !isDirty} data-testid="btn-save">
-        {busy ? t("common.saving") : t("common.save")}
-      </button>
-      <button type="button" className="btn btn-secondary" onClick={discard} disabled={!isDirty || busy} data-testid="btn-discard">
-        {t("common.discard")}
-      </button>
+      <SaveButtons formId="permit-form" busy={busy} dirty={isDirty} onDiscard={discard} saveNeedsChange />
       {isDirty ? <span className="muted small" data-testid="unsaved-mark">{t("permits.unsaved")}</span> : null}
     </>
   );
