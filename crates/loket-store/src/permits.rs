@@ -379,7 +379,8 @@ impl Store {
     }
 
     /// Issued permits whose detail was never fetched or failed last time, or all issued ones
-    /// with `refresh_all`. A permit the office lists without an expiry is not asked again daily.
+    /// with `refresh_all`; newest first, so "test with 10" looks up permits that still matter
+    /// (the oldest are often permanent ones, such as building permits). A permit the office lists without an expiry is not asked again daily.
     pub async fn permits_to_check(
         &self,
         connection_id: i64,
@@ -391,7 +392,7 @@ impl Store {
             r#"SELECT id AS "id!", permit_number AS "permit_number!" FROM permit
                WHERE connection_id = ?1 AND status = 'active' AND permit_number IS NOT NULL
                  AND (?2 OR (expiry_date IS NULL AND (detail_synced_at IS NULL OR detail_error IS NOT NULL)))
-               ORDER BY id LIMIT ?3"#,
+               ORDER BY received_date DESC, id DESC LIMIT ?3"#,
             connection_id,
             refresh_all,
             limit
