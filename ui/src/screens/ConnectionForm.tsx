@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { ApiFailure, call, toFailure } from "../api/client";
 import { useConnections, useDeleteConnection, useSaveConnection } from "../api/queries";
 import type { ApiError, Connection, ConnectionKind, TestOutcome } from "../api/types";
+import { UnsavedChangesDialog } from "../components/UnsavedChangesDialog";
 import { ControlPanel } from "../components/ControlPanel";
 import { ConfirmDialog } from "../components/Dialog";
 import { EmptyState } from "../components/EmptyState";
@@ -396,18 +397,7 @@ export function ConnectionFormBody({ connection }: { connection: Connection | nu
         />
       ) : null}
 
-      {guard.pending ? (
-        <ConfirmDialog
-          title={t("form.unsavedTitle")}
-          body={t("form.unsavedBody")}
-          confirmLabel={t("common.discard")}
-          cancelLabel={t("common.stay")}
-          danger
-          onConfirm={guard.proceed}
-          onCancel={guard.stay}
-          testId="dialog-unsaved"
-        />
-      ) : null}
+      <UnsavedChangesDialog guard={guard} body={t("form.unsavedBody")} />
     </div>
   );
 }

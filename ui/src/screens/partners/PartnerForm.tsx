@@ -9,8 +9,8 @@ import { ApiFailure, toFailure } from "../../api/client";
 import { usePartners, useSavePartner } from "../../api/queries";
 import type { ApiError, PartnerRow } from "../../api/types";
 import { SaveButtons } from "../../components/SaveButtons";
+import { UnsavedChangesDialog } from "../../components/UnsavedChangesDialog";
 import { ControlPanel } from "../../components/ControlPanel";
-import { ConfirmDialog } from "../../components/Dialog";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Field } from "../../components/Field";
@@ -207,18 +207,7 @@ export function PartnerFormBody({ partner }: { partner: PartnerRow }) {
         </aside>
       </div>
 
-      {guard.pending ? (
-        <ConfirmDialog
-          title={t("form.unsavedTitle")}
-          body={t("partners.unsavedBody")}
-          confirmLabel={t("common.discard")}
-          cancelLabel={t("common.stay")}
-          danger
-          onConfirm={guard.proceed}
-          onCancel={guard.stay}
-          testId="dialog-unsaved"
-        />
-      ) : null}
+      <UnsavedChangesDialog guard={guard} body={t("partners.unsavedBody")} />
     </div>
   );
 }

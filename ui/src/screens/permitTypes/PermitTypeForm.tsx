@@ -8,8 +8,8 @@ import { ApiFailure, toFailure } from "../../api/client";
 import { usePermitTypes, useSavePermitType } from "../../api/queries";
 import type { ApiError, PermitTypeRow } from "../../api/types";
 import { SaveButtons } from "../../components/SaveButtons";
+import { UnsavedChangesDialog } from "../../components/UnsavedChangesDialog";
 import { ControlPanel } from "../../components/ControlPanel";
-import { ConfirmDialog } from "../../components/Dialog";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Field, useMessage } from "../../components/Field";
@@ -237,18 +237,7 @@ export function PermitTypeFormBody({ row }: { row: PermitTypeRow }) {
         </aside>
       </div>
 
-      {guard.pending ? (
-        <ConfirmDialog
-          title={t("form.unsavedTitle")}
-          body={t("permitTypes.unsavedBody")}
-          confirmLabel={t("common.discard")}
-          cancelLabel={t("common.stay")}
-          danger
-          onConfirm={guard.proceed}
-          onCancel={guard.stay}
-          testId="dialog-unsaved"
-        />
-      ) : null}
+      <UnsavedChangesDialog guard={guard} body={t("permitTypes.unsavedBody")} />
     </div>
   );
 }

@@ -10,8 +10,8 @@ import { ApiFailure, toFailure } from "../../api/client";
 import { useCreatePermit, usePermit, usePermitTypes, useSavePermit } from "../../api/queries";
 import type { ApiError, NewPermit, PermitDetail, PermitEdit, PermitStatus } from "../../api/types";
 import { SaveButtons } from "../../components/SaveButtons";
+import { UnsavedChangesDialog } from "../../components/UnsavedChangesDialog";
 import { ControlPanel } from "../../components/ControlPanel";
-import { ConfirmDialog } from "../../components/Dialog";
 import { EmptyState } from "../../components/EmptyState";
 import { Details, ErrorBox } from "../../components/ErrorBox";
 import { Field } from "../../components/Field";
@@ -348,18 +348,7 @@ export function PermitFormBody({ detail, backQuery = "" }: { detail: PermitDetai
         </aside>
       </div>
 
-      {guard.pending ? (
-        <ConfirmDialog
-          title={t("form.unsavedTitle")}
-          body={t("permits.unsavedBody")}
-          confirmLabel={t("common.discard")}
-          cancelLabel={t("common.stay")}
-          danger
-          onConfirm={guard.proceed}
-          onCancel={guard.stay}
-          testId="dialog-unsaved"
-        />
-      ) : null}
+      <UnsavedChangesDialog guard={guard} body={t("permits.unsavedBody")} />
     </div>
   );
 }
@@ -474,18 +463,7 @@ export function NewPermitForm({ backQuery = "" }: { backQuery?: string }) {
           </form>
         </div>
       </div>
-      {guard.pending ? (
-        <ConfirmDialog
-          title={t("form.unsavedTitle")}
-          body={t("permits.unsavedBody")}
-          confirmLabel={t("common.discard")}
-          cancelLabel={t("common.stay")}
-          danger
-          onConfirm={guard.proceed}
-          onCancel={guard.stay}
-          testId="dialog-unsaved"
-        />
-      ) : null}
+      <UnsavedChangesDialog guard={guard} body={t("permits.unsavedBody")} />
     </div>
   );
 }
