@@ -114,6 +114,11 @@ pub(crate) fn source_columns(levels: &[GroupBy]) -> Vec<&'static str> {
 /// `FROM` for list rows, with the connection joined for its name.
 pub(crate) const FROM: &str = " FROM permit p LEFT JOIN connection c ON c.id = p.connection_id";
 
+/// `FROM` for list rows in the list's default order when many permits match: walking the
+/// order's index and keeping matches reaches a page sooner than sorting every match.
+pub(crate) const FROM_IN_EXPIRY_ORDER: &str =
+    " FROM permit p INDEXED BY permit_expiry_sort LEFT JOIN connection c ON c.id = p.connection_id";
+
 /// `FROM` for counting and grouping: the permit table alone.
 pub(crate) const FROM_PERMITS: &str = " FROM permit p";
 
@@ -129,28 +134,18 @@ pub(crate) fn push_where(
         first = false;
     };
     if let Some(search) = &f.search {
-        for word in search.split_whitespace() {
+        // Words of three characters or more go to the trigram index together (its doclists
+        // intersect there); shorter ones cannot use it and are checked with `LIKE` on the rest.
+        let (indexed, short) = split_search(search);
+        if !indexed.is_empty() {
             and(q);
-            let pattern = format!("%{}%", escape_like(word));
-            q.push("(");
-            for (i, col) in [
-                "p.registration_id",
-                "p.permit_number",
-                "p.applicant",
-                "p.company",
-                "p.permit_type_name",
-            ]
-            .iter()
-            .enumerate()
-            {
-                if i > 0 {
-                    q.push(" OR ");
-                }
-                q.push(format!("{col} LIKE "));
-                q.push_bind(pattern.clone());
-                q.push(" ESCAPE '\\'");
-            }
+            q.push("p.id IN (SELECT rowid FROM permit_fts WHERE permit_fts MATCH ");
+            q.push_bind(fts_query(&indexed));
             q.push(")");
+        }
+        for word in short {
+            and(q);
+            push_like_any(q, word);
         }
     }
     if !f.expiry_status.is_empty() {
@@ -234,6 +229,60 @@ fn expiry_condition(s: ExpiryStatus, b: &ExpiryBounds) -> String {
     }
 }
 
+/// The columns a search looks in (the same as the `permit_fts` index).
+const SEARCHED: [&str; 5] = [
+    "p.registration_id",
+    "p.permit_number",
+    "p.applicant",
+    "p.company",
+    "p.permit_type_name",
+];
+
+/// Search words the trigram index can take (three characters or more), and the rest.
+fn split_search(search: &str) -> (Vec<&str>, Vec<&str>) {
+    search
+        .split_whitespace()
+        .partition(|w| w.chars().count() >= 3)
+}
+
+/// The index query alone when the filter is nothing but words the index can take: then the
+/// count needs no permit rows at all.
+pub(crate) fn index_only_search(f: &PermitFilter) -> Option<String> {
+    let search = f.search.as_deref()?;
+    let rest = PermitFilter {
+        search: None,
+        ..f.clone()
+    };
+    let (indexed, short) = split_search(search);
+    (rest == PermitFilter::default() && short.is_empty() && !indexed.is_empty())
+        .then(|| fts_query(&indexed))
+}
+
+/// One short word found anywhere inside any searched column, case ignored.
+fn push_like_any(q: &mut QueryBuilder<'_, Sqlite>, word: &str) {
+    let pattern = format!("%{}%", escape_like(word));
+    q.push("(");
+    for (i, col) in SEARCHED.iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push(format!("{col} LIKE "));
+        q.push_bind(pattern.clone());
+        q.push(" ESCAPE '\\'");
+    }
+    q.push(")");
+}
+
+/// Every word as a quoted FTS5 phrase (all required), so `AND`, `*`, `:` or quotes typed by
+/// the user are text, not query syntax.
+fn fts_query(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `%`, `_` and `\` match themselves in a search.
 fn escape_like(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
@@ -297,6 +346,14 @@ mod tests {
     #[test]
     fn like_wildcards_typed_by_the_user_match_literally() {
         assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+
+    #[test]
+    fn fts_syntax_typed_by_the_user_is_quoted_text() {
+        assert_eq!(
+            fts_query(&["say\"hi", "AND", "abc*"]),
+            "\"say\"\"hi\" \"AND\" \"abc*\""
+        );
     }
 
     #[test]

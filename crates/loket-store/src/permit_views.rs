@@ -12,9 +12,14 @@ use loket_core::{
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::permit_search::{
-    group_expr, order_by, push_where, source_columns, ExpiryBounds, FROM, FROM_PERMITS,
+    group_expr, index_only_search, order_by, push_where, source_columns, ExpiryBounds, FROM,
+    FROM_IN_EXPIRY_ORDER, FROM_PERMITS,
 };
 use crate::{Result, Store};
+
+/// Matches above which a page in the default order walks the order's index (membership is a
+/// lookup per index entry) instead of sorting every match; below it sorting is cheaper.
+const WALK_INDEX_ABOVE: u64 = 5_000;
 
 /// The columns a [`PermitRow`] is read from.
 pub(crate) const ROW_COLUMNS: &str = "SELECT p.id, p.connection_id, c.name AS connection_name, \
@@ -75,8 +80,14 @@ impl Store {
     /// One page of permits matching the search, and how many match in all.
     pub async fn list_permits(&self, query: &PermitQuery, today: NaiveDate) -> Result<PermitList> {
         let bounds = ExpiryBounds::new(today);
+        let total = self.count_matching(&query.filter, &bounds).await?;
         let mut q = QueryBuilder::<Sqlite>::new(ROW_COLUMNS);
-        q.push(FROM);
+        let default_order = query.sort == loket_core::PermitSort::default();
+        q.push(if default_order && total > WALK_INDEX_ABOVE {
+            FROM_IN_EXPIRY_ORDER
+        } else {
+            FROM
+        });
         push_where(&mut q, &query.filter, &bounds);
         q.push(order_by(query.sort));
         q.push(" LIMIT ");
@@ -84,7 +95,6 @@ impl Store {
         q.push(" OFFSET ");
         q.push_bind(i64::from(query.offset));
         let rows: Vec<RawPermitRow> = q.build_query_as().fetch_all(&self.pool).await?;
-        let total = self.count_matching(&query.filter, &bounds).await?;
         Ok(PermitList {
             rows: rows.into_iter().map(|r| r.into_row(today)).collect(),
             total,
@@ -92,10 +102,19 @@ impl Store {
     }
 
     async fn count_matching(&self, filter: &PermitFilter, bounds: &ExpiryBounds) -> Result<u64> {
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        q.push(FROM_PERMITS);
-        push_where(&mut q, filter, bounds);
-        let n: i64 = q.build_query_scalar().fetch_one(&self.pool).await?;
+        let n: i64 = if let Some(fts) = index_only_search(filter) {
+            sqlx::query_scalar!(
+                r#"SELECT COUNT(*) AS "n!: i64" FROM permit_fts WHERE permit_fts MATCH ?"#,
+                fts
+            )
+            .fetch_one(&self.pool)
+            .await?
+        } else {
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+            q.push(FROM_PERMITS);
+            push_where(&mut q, filter, bounds);
+            q.build_query_scalar().fetch_one(&self.pool).await?
+        };
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
@@ -271,5 +290,74 @@ impl Store {
             last_sync,
             u64::try_from(unread).unwrap_or(0),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{permit_office, temp_store};
+    use loket_core::{PermitQuery, PermitSort};
+
+    /// A search with many matches walks the order's index; one with few sorts its matches.
+    /// Both must give the pages a plain sort of every match gives.
+    #[tokio::test]
+    async fn broad_and_narrow_searches_page_in_the_same_order() {
+        let (store, _dir) = temp_store().await;
+        let conn = permit_office(&store).await;
+        let n = WALK_INDEX_ABOVE + 1_000;
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+             INSERT INTO permit (connection_id, registration_id, applicant, permit_type_name,
+                 expiry_date, status, last_synced_at)
+             SELECT ?, printf('%08d', i),
+                 CASE WHEN i % 97 = 0 THEN 'Siti Rahayu' ELSE 'Budi Santoso' END,
+                 'Izin Apotek',
+                 CASE WHEN i % 7 = 0 THEN NULL ELSE date('2027-01-01', '+' || (i * 37 % 900) || ' days') END,
+                 'active', '2026-12-01T00:00:00Z'
+             FROM n",
+        )
+        .bind(i64::try_from(n).unwrap_or(0))
+        .bind(conn)
+        .execute(&store.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default();
+        for (search, expected_total) in [("santoso", n - n / 97), ("rahayu", n / 97)] {
+            let mut expected: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT IFNULL(expiry_date, '9999-12-31'), id FROM permit WHERE applicant LIKE ?",
+            )
+            .bind(format!("%{search}%"))
+            .fetch_all(&store.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+            expected.sort();
+            for offset in [0, 100, 4_000] {
+                let page = store
+                    .list_permits(
+                        &PermitQuery {
+                            filter: PermitFilter {
+                                search: Some(search.into()),
+                                ..PermitFilter::default()
+                            },
+                            sort: PermitSort::default(),
+                            offset,
+                            limit: 100,
+                        },
+                        today,
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(page.total, expected_total, "{search}");
+                let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+                let want: Vec<i64> = expected
+                    .iter()
+                    .skip(offset as usize)
+                    .take(100)
+                    .map(|(_, id)| *id)
+                    .collect();
+                assert_eq!(ids, want, "{search} at {offset}");
+            }
+        }
     }
 }
