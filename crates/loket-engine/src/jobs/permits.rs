@@ -262,7 +262,7 @@ pub(crate) async fn expiry_sync(
     let cancel = ctx.cancel_token();
     let mut lookups = futures::stream::iter(todo)
         .take_while(move |_| std::future::ready(!cancel.is_cancelled()))
-        .map(|permit| {
+        .map(move |permit| {
             let client = client.clone();
             async move {
                 let outcome = match client.check_permit(&permit.permit_number).await {
@@ -283,6 +283,16 @@ pub(crate) async fn expiry_sync(
             }
         })
         .buffer_unordered(in_flight);
+    // The look-ups run in a task of their own: while this loop waits on the store (run counts),
+    // a finished look-up is replaced at once, so `in_flight` requests stay in flight.
+    let (to_results, mut results) = tokio::sync::mpsc::channel(DETAIL_BATCH * 4);
+    let lookup_task = AbortOnDropHandle::new(tokio::spawn(async move {
+        while let Some(item) = lookups.next().await {
+            if to_results.send(item).await.is_err() {
+                break;
+            }
+        }
+    }));
     // Results are stored by a task of their own, so the look-ups never wait for a commit.
     let (to_writer, mut batches) = tokio::sync::mpsc::channel::<Vec<(i64, PermitDetailOutcome)>>(4);
     let writer = {
@@ -297,7 +307,7 @@ pub(crate) async fn expiry_sync(
     };
     let mut batch = Vec::with_capacity(DETAIL_BATCH);
     let mut done = 0u64;
-    while let Some(item) = lookups.next().await {
+    while let Some(item) = results.recv().await {
         batch.push(item);
         done += 1;
         if batch.len() >= DETAIL_BATCH || done == total {
@@ -315,6 +325,7 @@ pub(crate) async fn expiry_sync(
             ctx.add_counts(counts).await;
         }
     }
+    drop(lookup_task);
     drop(to_writer);
     writer
         .await
