@@ -280,6 +280,11 @@ impl ConnectionClient {
             }
             Err(e) => Err(classify_transport(&e, self.settings.timeout)),
         };
+        if let Ok(r) = &outcome {
+            if let Some(wait) = exhausted_quota_wait(&r.headers) {
+                self.pause(wait).await;
+            }
+        }
         let outcome = outcome.and_then(|r| self.check_status(r));
         if let Err(e) = &outcome {
             if e.category == ErrorCategory::RateLimit {
@@ -411,6 +416,18 @@ fn bad_url(path: &str, e: url::ParseError) -> RemoteError {
     .with_details(e.to_string())
 }
 
+/// When a server's `X-Ratelimit-Remaining` says the quota is used up, how long until its
+/// `X-Ratelimit-Reset` (seconds): the next call waits instead of earning a 429.
+fn exhausted_quota_wait(headers: &HeaderMap) -> Option<Duration> {
+    let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let remaining: u64 = value("x-ratelimit-remaining")?.trim().parse().ok()?;
+    if remaining > 0 {
+        return None;
+    }
+    let reset: u64 = value("x-ratelimit-reset")?.trim().parse().ok()?;
+    Some(Duration::from_secs(reset.max(1)))
+}
+
 /// `Retry-After` as seconds or an HTTP date.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
@@ -488,6 +505,29 @@ fn classify_transport(e: &reqwest::Error, timeout: Duration) -> RemoteError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_used_up_quota_waits_for_its_reset() {
+        let headers = |remaining: &str, reset: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                "x-ratelimit-remaining",
+                HeaderValue::from_str(remaining).unwrap_or_else(|e| panic!("{e}")),
+            );
+            h.insert(
+                "x-ratelimit-reset",
+                HeaderValue::from_str(reset).unwrap_or_else(|e| panic!("{e}")),
+            );
+            h
+        };
+        assert_eq!(
+            exhausted_quota_wait(&headers("0", "12")),
+            Some(Duration::from_secs(12))
+        );
+        assert_eq!(exhausted_quota_wait(&headers("3", "12")), None);
+        assert_eq!(exhausted_quota_wait(&headers("0", "soon")), None);
+        assert_eq!(exhausted_quota_wait(&HeaderMap::new()), None);
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_dates() {
