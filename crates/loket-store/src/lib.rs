@@ -2,6 +2,7 @@
 //! `migrations/` with a backup before new ones apply, and the queries of each domain.
 
 mod connections;
+mod einvoices;
 mod error;
 mod jobs;
 mod lock;
@@ -24,6 +25,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use connections::ConnectionRow;
+pub use einvoices::{
+    EinvoiceRecord, Generated, IssuerRecord, NewEinvoice, NewResponse, ResponseRecord, RetryEntry,
+    RetryRecord,
+};
 pub use error::StoreError;
 pub use jobs::JobRow;
 pub use lock::DataDirLock;
