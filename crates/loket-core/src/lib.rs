@@ -2,6 +2,7 @@
 
 pub mod api_error;
 pub mod connection;
+pub mod einvoice;
 pub mod error_category;
 pub mod export;
 pub mod job;
@@ -21,6 +22,10 @@ pub use api_error::{ApiError, ApiErrorCode, FieldError};
 pub use connection::{
     Connection, ConnectionInput, ConnectionKind, ConnectionStats, Environment, OdooProtocol,
     TestOutcome, TestStep,
+};
+pub use einvoice::{
+    BatchPlan, DocumentState, EinvoiceSettings, MoveRefusal, PendingAge, RetryDecision,
+    RetryOperation, RetryPolicy, RetryState, SendDeadline, SendUrgency,
 };
 pub use error_category::ErrorCategory;
 pub use export::{ExportCell, ExportFormat, ExportRequest};
