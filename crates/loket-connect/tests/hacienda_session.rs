@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use loket_connect::hacienda::{
-    HaciendaClient, HaciendaSession, StatusFetch, SubmitOutcome, Submission,
+    HaciendaClient, HaciendaSession, StatusFetch, Submission, SubmitOutcome,
 };
 use loket_connect::{ConnectionClient, ConnectionSettings};
 use loket_core::{Environment, ErrorCategory};
@@ -46,7 +46,9 @@ fn submission(n: u32) -> Submission {
 
 #[tokio::test]
 async fn concurrent_calls_share_one_token_and_a_401_renews_once() {
-    let sim = loket_sim::start(loket_sim::SimConfig::default()).await.unwrap();
+    let sim = loket_sim::start(loket_sim::SimConfig::default())
+        .await
+        .unwrap();
     let s = session(&sim, loket_sim::HACIENDA_PASSWORD).await;
     assert_eq!(submission(1).clave.len(), 50);
 
@@ -89,7 +91,9 @@ async fn concurrent_calls_share_one_token_and_a_401_renews_once() {
 
 #[tokio::test]
 async fn a_bad_password_and_a_bad_document_are_refused_with_hacienda_words() {
-    let sim = loket_sim::start(loket_sim::SimConfig::default()).await.unwrap();
+    let sim = loket_sim::start(loket_sim::SimConfig::default())
+        .await
+        .unwrap();
     let wrong = session(&sim, "not-the-password").await;
     let e = wrong.submit(&submission(1)).await.unwrap_err();
     assert_eq!(e.category, ErrorCategory::Auth);

@@ -24,16 +24,37 @@ pub enum JobKind {
     MarkExpired,
     /// Send expiry reminders by tier crossing, grouped per tier as desktop notifications.
     Reminders,
+    /// Sign a selection of e-invoices (generating drafts first); started from the wizard.
+    EinvoiceSign,
+    /// Send a selection of signed e-invoices in batches; started from the wizard.
+    EinvoiceSubmit,
+    /// Ask Hacienda about a selection of sent e-invoices; started from the wizard.
+    EinvoiceStatus,
+    /// Ask Hacienda about sent e-invoices awaiting a decision.
+    EinvoicePoll,
+    /// Work through the e-invoice retry queue.
+    EinvoiceRetries,
+    /// Delete Hacienda answers past their retention.
+    EinvoiceResponseCleanup,
+    /// Delete done and failed retry-queue entries after 30 days.
+    EinvoiceRetryCleanup,
 }
 
 impl JobKind {
     /// Every job, in menu order.
-    pub const ALL: [JobKind; 7] = [
+    pub const ALL: [JobKind; 14] = [
         Self::PermitTypes,
         Self::NewPermits,
         Self::ExpirySync,
         Self::MarkExpired,
         Self::Reminders,
+        Self::EinvoiceSign,
+        Self::EinvoiceSubmit,
+        Self::EinvoiceStatus,
+        Self::EinvoicePoll,
+        Self::EinvoiceRetries,
+        Self::EinvoiceResponseCleanup,
+        Self::EinvoiceRetryCleanup,
         Self::LogCleanup,
         Self::DatabaseBackup,
     ];
@@ -48,6 +69,13 @@ impl JobKind {
             Self::DatabaseBackup => "database_backup",
             Self::MarkExpired => "mark_expired",
             Self::Reminders => "reminders",
+            Self::EinvoiceSign => "einvoice_sign",
+            Self::EinvoiceSubmit => "einvoice_submit",
+            Self::EinvoiceStatus => "einvoice_status",
+            Self::EinvoicePoll => "einvoice_poll",
+            Self::EinvoiceRetries => "einvoice_retries",
+            Self::EinvoiceResponseCleanup => "einvoice_response_cleanup",
+            Self::EinvoiceRetryCleanup => "einvoice_retry_cleanup",
         }
     }
 
@@ -62,7 +90,17 @@ impl JobKind {
             Self::PermitTypes | Self::NewPermits | Self::ExpirySync => {
                 Some(ConnectionKind::Sicantik)
             }
-            Self::LogCleanup | Self::DatabaseBackup | Self::MarkExpired | Self::Reminders => None,
+            Self::EinvoiceSign
+            | Self::EinvoiceSubmit
+            | Self::EinvoiceStatus
+            | Self::EinvoicePoll
+            | Self::EinvoiceRetries => Some(ConnectionKind::Hacienda),
+            Self::LogCleanup
+            | Self::DatabaseBackup
+            | Self::MarkExpired
+            | Self::Reminders
+            | Self::EinvoiceResponseCleanup
+            | Self::EinvoiceRetryCleanup => None,
         }
     }
 
@@ -76,17 +114,38 @@ impl JobKind {
             Self::DatabaseBackup => Schedule::Daily { at: "02:30".into() },
             Self::MarkExpired => Schedule::Daily { at: "00:00".into() },
             Self::Reminders => Schedule::Daily { at: "09:00".into() },
+            Self::EinvoiceSign | Self::EinvoiceSubmit | Self::EinvoiceStatus => Schedule::Manual,
+            Self::EinvoicePoll => Schedule::Every { minutes: 15 },
+            Self::EinvoiceRetries => Schedule::Every { minutes: 5 },
+            Self::EinvoiceResponseCleanup => Schedule::Daily { at: "02:00".into() },
+            Self::EinvoiceRetryCleanup => Schedule::Daily { at: "03:00".into() },
         }
     }
 }
 
-/// How one run of a job is limited (the expiry sync wizard's "test with 10 permits", "all").
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// How one run of a job is limited (the expiry sync wizard's "test with 10 permits", "all";
+/// the e-invoice wizards' selection and batching).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct RunOptions {
     /// Handle at most this many records.
     pub limit: Option<u32>,
     /// Fetch again what is already known (expiry sync: every issued permit).
     pub refresh_all: bool,
+    /// The records to work on (e-invoice ids); empty means every one in a state for the job.
+    #[serde(default)]
+    #[ts(type = "number[]")]
+    pub selection: Vec<i64>,
+    /// Batching for this run instead of the company settings (bulk submit and status).
+    #[serde(default)]
+    pub batching: Option<Batching>,
+}
+
+/// How a bulk run sends: documents per batch, seconds between batches, batches at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Batching {
+    pub batch_size: u32,
+    pub batch_delay_seconds: u32,
+    pub max_concurrent_batches: u32,
 }
 
 /// A job as the Sync screen shows it.

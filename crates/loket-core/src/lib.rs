@@ -29,7 +29,7 @@ pub use einvoice::{
 };
 pub use error_category::ErrorCategory;
 pub use export::{ExportCell, ExportFormat, ExportRequest};
-pub use job::{JobInfo, JobKind, RunOptions};
+pub use job::{Batching, JobInfo, JobKind, RunOptions};
 pub use log::{LogEntry, LogFilter};
 pub use permit::{ExpiryStatus, PermitStatus};
 pub use permit_view::{

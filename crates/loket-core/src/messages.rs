@@ -30,6 +30,27 @@ pub fn job_label(lang: Language, job: JobKind) -> &'static str {
         (En, Reminders) => "Expiry reminders",
         (Id, Reminders) => "Pengingat masa berlaku",
         (Es, Reminders) => "Recordatorios de vencimiento",
+        (En, EinvoiceSign) => "Sign e-invoices",
+        (Id, EinvoiceSign) => "Tanda tangani faktur elektronik",
+        (Es, EinvoiceSign) => "Firmar comprobantes",
+        (En, EinvoiceSubmit) => "Send e-invoices",
+        (Id, EinvoiceSubmit) => "Kirim faktur elektronik",
+        (Es, EinvoiceSubmit) => "Enviar comprobantes",
+        (En, EinvoiceStatus) => "Check e-invoice status",
+        (Id, EinvoiceStatus) => "Periksa status faktur elektronik",
+        (Es, EinvoiceStatus) => "Consultar estado de comprobantes",
+        (En, EinvoicePoll) => "Poll pending e-invoices",
+        (Id, EinvoicePoll) => "Tanyakan faktur elektronik yang tertunda",
+        (Es, EinvoicePoll) => "Consultar comprobantes pendientes",
+        (En, EinvoiceRetries) => "E-invoice retry queue",
+        (Id, EinvoiceRetries) => "Antrean ulang faktur elektronik",
+        (Es, EinvoiceRetries) => "Cola de reintentos de comprobantes",
+        (En, EinvoiceResponseCleanup) => "Clean up Hacienda answers",
+        (Id, EinvoiceResponseCleanup) => "Bersihkan jawaban Hacienda",
+        (Es, EinvoiceResponseCleanup) => "Limpiar respuestas de Hacienda",
+        (En, EinvoiceRetryCleanup) => "Clean up the retry queue",
+        (Id, EinvoiceRetryCleanup) => "Bersihkan antrean ulang",
+        (Es, EinvoiceRetryCleanup) => "Limpiar la cola de reintentos",
     }
 }
 
@@ -70,4 +91,31 @@ pub fn reminder_group(lang: Language, tier: u32, count: usize, first: &str) -> (
         (Language::Es, n) => format!("{first} y {} más. Abra Loket para verlos.", n - 1),
     };
     (title, body)
+}
+/// The notification sent when a document's retries are used up: title and body.
+pub fn einvoice_gave_up(
+    lang: Language,
+    document: &str,
+    operation: crate::einvoice::RetryOperation,
+    attempts: u32,
+    error: &str,
+) -> (String, String) {
+    use crate::einvoice::RetryOperation::*;
+    let title = match lang {
+        Language::En => "Loket: an e-invoice needs you",
+        Language::Id => "Loket: faktur elektronik perlu ditangani",
+        Language::Es => "Loket: un comprobante necesita atención",
+    };
+    let body = match (lang, operation) {
+        (Language::En, Sign) => format!("{document} could not be signed after {attempts} attempts: {error}"),
+        (Language::En, Submit) => format!("{document} could not be sent after {attempts} attempts: {error}"),
+        (Language::En, Poll) => format!("{document}: Hacienda's answer could not be fetched after {attempts} attempts: {error}"),
+        (Language::Id, Sign) => format!("{document} gagal ditandatangani setelah {attempts} percobaan: {error}"),
+        (Language::Id, Submit) => format!("{document} gagal dikirim setelah {attempts} percobaan: {error}"),
+        (Language::Id, Poll) => format!("{document}: jawaban Hacienda gagal diambil setelah {attempts} percobaan: {error}"),
+        (Language::Es, Sign) => format!("{document} no se pudo firmar tras {attempts} intentos: {error}"),
+        (Language::Es, Submit) => format!("{document} no se pudo enviar tras {attempts} intentos: {error}"),
+        (Language::Es, Poll) => format!("{document}: no se pudo consultar la respuesta de Hacienda tras {attempts} intentos: {error}"),
+    };
+    (title.to_string(), body)
 }

@@ -875,8 +875,14 @@ impl Document {
 
     /// The summary computed from the lines.
     pub fn totals(&self) -> Totals {
-        summarize(&self.line_totals(), &self.lines)
+        totals_of(&self.lines)
     }
+}
+
+/// The summary of a set of lines (a draft's, before it is a document).
+pub fn totals_of(lines: &[Line]) -> Totals {
+    let line_totals: Vec<LineTotals> = lines.iter().map(Line::totals).collect();
+    summarize(&line_totals, lines)
 }
 
 fn summarize(lines: &[LineTotals], source: &[Line]) -> Totals {

@@ -8,6 +8,8 @@
 //! - [`p12`]: the signing key and certificate from a .p12 file (legacy ones included).
 //! - [`sign`]: the XAdES-EPES enveloped signature.
 //! - [`reply`]: Hacienda's status JSON and MensajeHacienda, with the rejection's error lines.
+//! - [`import`]: drafts from CSV and JSON files, all or nothing, with problems per row /
+//!   document in a clerk's words.
 //!
 //! # Crates, and why
 //!
@@ -29,11 +31,14 @@
 //!   files (SHA1-3DES key bag, RC2-40 certificate bag) and reports a bad MAC (wrong PIN)
 //!   apart from unsupported encryption.
 //! - `serde_json`, `base64`, `chrono`, `thiserror`: from the workspace.
+//! - `csv` (already used by the engine's exports): quoting, embedded line breaks and
+//!   record positions for the CSV import.
 
 #![warn(missing_docs)]
 
 mod c14n;
 pub mod document;
+pub mod import;
 pub mod numbering;
 pub mod p12;
 pub mod precheck;
@@ -46,6 +51,10 @@ pub use document::{
     round_amount, Currency, Discount, DiscountKind, Document, DocumentType, IdType, Identification,
     Issuer, IvaRate, Line, LineTax, LineTotals, Location, Payment, PaymentMethod, Phone, Receiver,
     Reference, SaleClass, SaleCondition, TaxBreakdown, Totals,
+};
+pub use import::{
+    import_csv, import_drafts, import_json, CsvColumn, DocumentDraft, FileProblem, ImportError,
+    ImportFormat, ImportProblem, CSV_COLUMNS, MAX_PROBLEMS,
 };
 pub use numbering::{random_security_code, Clave, Consecutivo, NumberingError, Situation};
 pub use p12::{CertificateInfo, P12Error, SigningIdentity};

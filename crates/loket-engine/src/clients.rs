@@ -5,12 +5,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use loket_connect::hacienda::{HaciendaClient, HaciendaSession};
 use loket_connect::{CallRecord, ConnectionClient, ConnectionSettings, RemoteError};
 use loket_core::Connection;
 use tokio::sync::{mpsc, Mutex};
 
 pub(crate) struct ClientCache {
     clients: Mutex<HashMap<i64, (String, Arc<ConnectionClient>)>>,
+    /// Hacienda sessions (their cached token) per connection, rebuilt with their client.
+    sessions: Mutex<HashMap<i64, (String, Arc<HaciendaSession>)>>,
     log: mpsc::UnboundedSender<CallRecord>,
 }
 
@@ -58,6 +61,7 @@ impl ClientCache {
     pub(crate) fn new(log: mpsc::UnboundedSender<CallRecord>) -> Self {
         Self {
             clients: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
             log,
         }
     }
@@ -80,6 +84,33 @@ impl ClientCache {
         Ok(client)
     }
 
+    /// The shared Hacienda session of a saved connection: one token for every job using it.
+    pub(crate) async fn hacienda(
+        &self,
+        c: &Connection,
+        secret: Option<&str>,
+    ) -> Result<Arc<HaciendaSession>, RemoteError> {
+        let key = format!(
+            "{}|{}",
+            fingerprint(c, secret),
+            c.username.as_deref().unwrap_or("")
+        );
+        let mut sessions = self.sessions.lock().await;
+        if let Some((k, session)) = sessions.get(&c.id) {
+            if *k == key {
+                return Ok(session.clone());
+            }
+        }
+        let http = self.get(c, secret).await?;
+        let session = Arc::new(HaciendaSession::new(
+            HaciendaClient::new(http, c.environment),
+            c.username.clone().unwrap_or_default(),
+            secret.unwrap_or_default().to_string(),
+        ));
+        sessions.insert(c.id, (key, session.clone()));
+        Ok(session)
+    }
+
     /// A one-off client for an unsaved connection: nothing is logged (there is no row yet).
     pub(crate) fn detached(
         &self,
@@ -93,5 +124,6 @@ impl ClientCache {
     /// Drops a connection's client (after an edit or delete).
     pub(crate) async fn forget(&self, connection_id: i64) {
         self.clients.lock().await.remove(&connection_id);
+        self.sessions.lock().await.remove(&connection_id);
     }
 }

@@ -6,6 +6,7 @@ mod clients;
 pub mod clock;
 mod connections;
 pub mod demo;
+pub mod einvoices;
 mod error;
 pub mod events;
 mod export;
@@ -58,6 +59,11 @@ struct Inner {
     data_dir: PathBuf,
     demo: bool,
     sandbox: Option<SandboxInfo>,
+    /// Signing identities opened with a PIN typed for one bulk run, per connection; taken
+    /// (and so forgotten) when the run starts.
+    prepared_identities: Mutex<HashMap<i64, Arc<loket_einvoice::SigningIdentity>>>,
+    /// E-invoices being sent right now: two runs never send the same one at once.
+    submitting: std::sync::Mutex<std::collections::HashSet<i64>>,
 }
 
 impl Engine {
@@ -77,6 +83,8 @@ impl Engine {
                 data_dir: config.data_dir,
                 demo: config.demo,
                 sandbox: config.sandbox,
+                prepared_identities: Mutex::new(HashMap::new()),
+                submitting: std::sync::Mutex::new(std::collections::HashSet::new()),
             }),
         };
         let now = engine.now();

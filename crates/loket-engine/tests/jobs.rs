@@ -261,7 +261,7 @@ async fn expiry_sync_fetches_details_tests_with_ten_and_records_failures_per_per
             "manual",
             loket_core::RunOptions {
                 limit: Some(10),
-                refresh_all: false,
+                ..loket_core::RunOptions::default()
             },
         )
         .await

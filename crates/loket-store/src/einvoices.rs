@@ -279,6 +279,7 @@ impl Store {
             id,
         })?;
         if doc.clave.is_some() {
+            tx.rollback().await?;
             return Ok(Ok(false));
         }
         let number = sqlx::query_scalar!(
@@ -296,7 +297,10 @@ impl Store {
         .await?;
         let generated = match build(u64::try_from(number).unwrap_or(0)) {
             Ok(g) => g,
-            Err(e) => return Ok(Err(e)), // dropping the transaction gives the number back
+            Err(e) => {
+                tx.rollback().await?; // the number is given back
+                return Ok(Err(e));
+            }
         };
         sqlx::query!(
             "UPDATE einvoice SET state = 'generated', clave = ?, consecutivo = ?, issued_at = ?,
@@ -574,20 +578,22 @@ impl Store {
         Ok(())
     }
 
-    /// Claims the due entries (pending, next attempt reached), highest priority first, marking
-    /// them processing.
+    /// Claims a connection's due entries (pending, next attempt reached), highest priority
+    /// first, marking them processing.
     pub async fn claim_due_retries(
         &self,
+        connection_id: i64,
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<RetryRecord>> {
         let limit = i64::from(limit);
         let mut tx = self.write_transaction().await?;
         let ids = sqlx::query_scalar!(
-            r#"SELECT id AS "id!" FROM einvoice_retry
-               WHERE state = 'pending' AND next_retry_at <= ?
-               ORDER BY priority DESC, next_retry_at, id LIMIT ?"#,
+            r#"SELECT q.id AS "id!" FROM einvoice_retry q JOIN einvoice e ON e.id = q.einvoice_id
+               WHERE q.state = 'pending' AND q.next_retry_at <= ? AND e.connection_id = ?
+               ORDER BY q.priority DESC, q.next_retry_at, q.id LIMIT ?"#,
             now,
+            connection_id,
             limit
         )
         .fetch_all(&mut *tx)
@@ -609,11 +615,19 @@ impl Store {
         Ok(out)
     }
 
-    /// Entries left processing by a process that died go back to pending.
-    pub async fn release_processing_retries(&self, now: DateTime<Utc>) -> Result<u64> {
+    /// A connection's entries left processing (by a run that ended or a process that died)
+    /// go back to pending.
+    pub async fn release_processing_retries(
+        &self,
+        connection_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
         let done = sqlx::query!(
-            "UPDATE einvoice_retry SET state = 'pending', updated_at = ? WHERE state = 'processing'",
-            now
+            "UPDATE einvoice_retry SET state = 'pending', updated_at = ?
+             WHERE state = 'processing'
+                 AND einvoice_id IN (SELECT id FROM einvoice WHERE connection_id = ?)",
+            now,
+            connection_id
         )
         .execute(&self.pool)
         .await?;
@@ -665,6 +679,22 @@ impl Store {
         q.push(" ORDER BY q.updated_at DESC, q.id DESC LIMIT ");
         q.push_bind(i64::from(limit));
         Ok(q.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    /// The open entry (pending or processing) of a document for an operation.
+    pub async fn open_retry(
+        &self,
+        einvoice_id: i64,
+        operation: &str,
+    ) -> Result<Option<RetryRecord>> {
+        Ok(sqlx::query_as::<_, RetryRecord>(&format!(
+            "{RETRY_COLUMNS} WHERE q.einvoice_id = ? AND q.operation = ?
+                 AND q.state IN ('pending', 'processing')"
+        ))
+        .bind(einvoice_id)
+        .bind(operation)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// "Retry now": an open entry becomes due at once.
@@ -913,13 +943,16 @@ mod tests {
             .await
             .unwrap_or_default();
         assert_eq!(open.len(), 2, "one open entry per document and operation");
-        let due = store.claim_due_retries(now, 10).await.unwrap_or_default();
+        let due = store
+            .claim_due_retries(conn, now, 10)
+            .await
+            .unwrap_or_default();
         assert_eq!(
             due.iter().map(|r| r.einvoice_id).collect::<Vec<_>>(),
             vec![ids[1], ids[0]]
         );
         assert!(store
-            .claim_due_retries(now, 10)
+            .claim_due_retries(conn, now, 10)
             .await
             .unwrap_or_default()
             .is_empty());
@@ -940,6 +973,10 @@ mod tests {
         assert!(store.retry_now(failed[0].id, now).await.unwrap_or(false));
         assert!(store.cancel_retry(failed[0].id, now).await.unwrap_or(false));
         let later = now + chrono::Duration::days(31);
-        assert_eq!(store.delete_retries_before(later).await.unwrap_or(0), 1, "the done one");
+        assert_eq!(
+            store.delete_retries_before(later).await.unwrap_or(0),
+            1,
+            "the done one"
+        );
     }
 }

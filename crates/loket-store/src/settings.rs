@@ -1,29 +1,49 @@
-use loket_core::Settings;
+use loket_core::{EinvoiceSettings, Settings};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use crate::{Result, Store, StoreError};
 
 const SETTINGS_KEY: &str = "settings";
+const EINVOICE_SETTINGS_KEY: &str = "einvoice";
 
 impl Store {
     /// The office settings, defaults when none were saved.
     pub async fn settings(&self) -> Result<Settings> {
-        let value = sqlx::query_scalar!("SELECT value FROM setting WHERE key = ?", SETTINGS_KEY)
-            .fetch_optional(&self.pool)
-            .await?;
-        match value {
-            None => Ok(Settings::default()),
-            Some(v) => serde_json::from_str(&v).map_err(|e| StoreError::Corrupt(e.to_string())),
-        }
+        self.setting(SETTINGS_KEY).await
     }
 
     /// Saves the office settings.
     pub async fn save_settings(&self, settings: &Settings) -> Result<()> {
-        let value =
-            serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.save_setting(SETTINGS_KEY, settings).await
+    }
+
+    /// The company's e-invoice settings, SPEC §5's defaults when none were saved.
+    pub async fn einvoice_settings(&self) -> Result<EinvoiceSettings> {
+        self.setting(EINVOICE_SETTINGS_KEY).await
+    }
+
+    /// Saves the company's e-invoice settings.
+    pub async fn save_einvoice_settings(&self, settings: &EinvoiceSettings) -> Result<()> {
+        self.save_setting(EINVOICE_SETTINGS_KEY, settings).await
+    }
+
+    async fn setting<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
+        let value = sqlx::query_scalar!("SELECT value FROM setting WHERE key = ?", key)
+            .fetch_optional(&self.pool)
+            .await?;
+        match value {
+            None => Ok(T::default()),
+            Some(v) => serde_json::from_str(&v).map_err(|e| StoreError::Corrupt(e.to_string())),
+        }
+    }
+
+    async fn save_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let value = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         sqlx::query!(
             "INSERT INTO setting (key, value) VALUES (?, ?)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            SETTINGS_KEY,
+            key,
             value
         )
         .execute(&self.pool)

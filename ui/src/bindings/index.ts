@@ -48,7 +48,7 @@ details: string | null, };
 
 export type ErrorCategory = "transient" | "rate_limit" | "network" | "server" | "auth" | "validation" | "unknown";
 
-export type JobKind = "permit_types" | "new_permits" | "expiry_sync" | "log_cleanup" | "database_backup" | "mark_expired" | "reminders";
+export type JobKind = "permit_types" | "new_permits" | "expiry_sync" | "log_cleanup" | "database_backup" | "mark_expired" | "reminders" | "einvoice_sign" | "einvoice_submit" | "einvoice_status" | "einvoice_poll" | "einvoice_retries" | "einvoice_response_cleanup" | "einvoice_retry_cleanup";
 
 export type Schedule = { "kind": "daily", at: string, } | { "kind": "every", minutes: number, } | { "kind": "manual" };
 
@@ -96,7 +96,15 @@ limit: number | null,
 /**
  * Fetch again what is already known (expiry sync: every issued permit).
  */
-refresh_all: boolean, };
+refresh_all: boolean, 
+/**
+ * The records to work on (e-invoice ids); empty means every one in a state for the job.
+ */
+selection: number[], 
+/**
+ * Batching for this run instead of the company settings (bulk submit and status).
+ */
+batching: Batching | null, };
 
 export type ExpirySyncPlan = { 
 /**

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod fixtures;
+mod import;
 mod precheck;
 mod signing;
 mod xml;

@@ -2,6 +2,7 @@
 
 mod backup;
 mod context;
+mod einvoices;
 mod expiry;
 mod log_cleanup;
 mod permits;
@@ -243,6 +244,13 @@ impl Engine {
             JobKind::DatabaseBackup => backup::run(&mut ctx).await,
             JobKind::MarkExpired => expiry::mark_expired(&mut ctx).await,
             JobKind::Reminders => expiry::reminders(&mut ctx).await,
+            JobKind::EinvoiceSign => einvoices::sign(&mut ctx, connection.as_ref()).await,
+            JobKind::EinvoiceSubmit => einvoices::submit(&mut ctx, connection.as_ref()).await,
+            JobKind::EinvoiceStatus => einvoices::status(&mut ctx, connection.as_ref()).await,
+            JobKind::EinvoicePoll => einvoices::poll(&mut ctx, connection.as_ref()).await,
+            JobKind::EinvoiceRetries => einvoices::retries(&mut ctx, connection.as_ref()).await,
+            JobKind::EinvoiceResponseCleanup => einvoices::clean_responses(&mut ctx).await,
+            JobKind::EinvoiceRetryCleanup => einvoices::clean_retries(&mut ctx).await,
         };
         let (status, counts, error) = match end {
             Ok(JobEnd::Done(counts)) if cancel.is_cancelled() => {

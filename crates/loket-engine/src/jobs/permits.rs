@@ -252,7 +252,7 @@ pub(crate) async fn expiry_sync(
 ) -> Result<JobEnd> {
     let (c, client) = client(ctx, connection).await?;
     let store = ctx.engine.inner.store.clone();
-    let options = ctx.options;
+    let options = ctx.options.clone();
     let todo = store
         .permits_to_check(c.id, options.refresh_all, options.limit)
         .await?;

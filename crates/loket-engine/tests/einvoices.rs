@@ -1,0 +1,330 @@
+//! E-invoices through the engine against the sandbox's Hacienda: import, sign with a legacy
+//! .p12, submit, watch the decisions arrive, read a rejection's error codes, and see a
+//! transient failure go to the retry queue and through on schedule.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use loket_core::{DocumentState, JobKind, RetryState, RunOptions, RunStatus};
+use loket_einvoice::{IdType, Identification, Issuer, Location};
+use loket_engine::einvoices::IssuerProfile;
+use loket_engine::{Engine, EngineError};
+use support::*;
+
+const SUBJECT: &str =
+    "/C=CR/O=PERSONA FISICA/OU=CPF/serialNumber=CPF-02-0692-0142/CN=TEK ROCKS PRUEBA";
+
+/// A legacy .p12 (SHA1-3DES key, RC2-40 certificate) as the tax authority issues them, PIN 1234.
+fn legacy_p12(dir: &Path) -> Vec<u8> {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("openssl is installed");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["genrsa", "-out", "key.pem", "2048"]);
+    run(&[
+        "req", "-new", "-x509", "-key", "key.pem", "-out", "cert.pem", "-days", "365", "-subj",
+        SUBJECT,
+    ]);
+    run(&[
+        "pkcs12",
+        "-export",
+        "-legacy",
+        "-keypbe",
+        "PBE-SHA1-3DES",
+        "-certpbe",
+        "PBE-SHA1-RC2-40",
+        "-inkey",
+        "key.pem",
+        "-in",
+        "cert.pem",
+        "-passout",
+        "pass:1234",
+        "-out",
+        "legacy.p12",
+    ]);
+    std::fs::read(dir.join("legacy.p12")).unwrap()
+}
+
+fn issuer() -> Issuer {
+    Issuer {
+        name: "Tek rocks".into(),
+        id: Identification {
+            id_type: IdType::Fisica,
+            number: "206920142".into(),
+        },
+        commercial_name: None,
+        location: Location {
+            province: 2,
+            canton: 6,
+            district: 4,
+            neighborhood: None,
+            other_signs: "Calle Arrieta".into(),
+        },
+        phone: None,
+        emails: vec!["facturas@tekrocks.example".into()],
+        activity_code: "930903".into(),
+    }
+}
+
+fn sample_csv() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../loket-einvoice/tests/data/invoices.csv")
+}
+
+async fn run(
+    engine: &Engine,
+    connection_id: i64,
+    kind: JobKind,
+    pin: Option<&str>,
+) -> loket_core::SyncRun {
+    let mut events = engine.subscribe();
+    let run_id = engine
+        .start_einvoice_run(
+            connection_id,
+            kind,
+            RunOptions::default(),
+            pin.map(Into::into),
+        )
+        .await
+        .unwrap();
+    loop {
+        if let Ok(loket_engine::EngineEvent::RunFinished(run)) = events.recv().await {
+            if run.id == run_id {
+                return run;
+            }
+        }
+    }
+}
+
+async fn states(engine: &Engine, connection_id: i64) -> Vec<String> {
+    engine
+        .einvoices(connection_id, &[], 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.state)
+        .collect()
+}
+
+#[tokio::test]
+async fn import_sign_submit_and_watch_the_decisions() {
+    let h = harness(loket_sim::SimConfig {
+        hacienda_processing_after: Duration::from_secs(1),
+        hacienda_final_after: Duration::from_secs(2),
+        ..loket_sim::SimConfig::default()
+    })
+    .await;
+    let c = h
+        .engine
+        .save_connection(hacienda(&h.sim.hacienda_url, loket_sim::HACIENDA_PASSWORD))
+        .await
+        .unwrap();
+    h.engine
+        .save_issuer(IssuerProfile {
+            connection_id: c.id,
+            issuer: issuer(),
+            branch: 1,
+            terminal: 1,
+            provider_id: "206920142".into(),
+        })
+        .await
+        .unwrap();
+
+    // The legacy .p12 loads; a wrong PIN is told apart and changes nothing.
+    let p12 = legacy_p12(h.dir.path());
+    let wrong = h
+        .engine
+        .set_certificate(c.id, p12.clone(), "9999".into())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&wrong, EngineError::Invalid(e) if e[0].message.contains("PIN is not correct")),
+        "{wrong:?}"
+    );
+    assert_eq!(h.engine.certificate_info(c.id).await.unwrap(), None);
+    let info = h
+        .engine
+        .set_certificate(c.id, p12, "1234".into())
+        .await
+        .unwrap();
+    assert_eq!(info.subject_id_number.as_deref(), Some("206920142"));
+
+    // Import: every row checked; the same file twice adds nothing.
+    let imported = h
+        .engine
+        .import_einvoices(c.id, &sample_csv())
+        .await
+        .unwrap();
+    assert!(imported.created >= 3, "{imported:?}");
+    let again = h
+        .engine
+        .import_einvoices(c.id, &sample_csv())
+        .await
+        .unwrap();
+    assert_eq!((again.created, again.skipped), (0, imported.created));
+    let n = imported.created as usize;
+
+    // Sign all (drafts are generated on the way): numbered 1..n per type, signed.
+    let signed = run(&h.engine, c.id, JobKind::EinvoiceSign, None).await;
+    assert_eq!(signed.status, RunStatus::Succeeded, "{signed:?}");
+    let docs = h.engine.einvoices(c.id, &[], 1000).await.unwrap();
+    assert!(
+        docs.iter().all(|d| d.state == "signed"),
+        "{:?}",
+        states(&h.engine, c.id).await
+    );
+    let mut claves: Vec<&str> = docs.iter().filter_map(|d| d.clave.as_deref()).collect();
+    claves.sort_unstable();
+    claves.dedup();
+    assert_eq!(claves.len(), n, "one clave each, none repeated");
+    assert!(docs.iter().all(|d| d
+        .signed_xml
+        .as_deref()
+        .is_some_and(|x| x.contains("<ds:SignatureValue") || x.contains("SignatureValue"))));
+
+    // Submit all: Hacienda receives each once.
+    let before = h.sim.request_count();
+    let sent = run(&h.engine, c.id, JobKind::EinvoiceSubmit, None).await;
+    assert_eq!(sent.status, RunStatus::Succeeded, "{sent:?}");
+    assert_eq!(sent.counts.updated as usize, n);
+    assert!(h.sim.request_count() - before >= n as u64);
+    assert!(states(&h.engine, c.id)
+        .await
+        .iter()
+        .all(|s| s == "submitted"));
+    // A second submit run finds nothing to send.
+    let again = run(&h.engine, c.id, JobKind::EinvoiceSubmit, None).await;
+    assert_eq!(again.counts.updated, 0);
+
+    // Time passes at Hacienda; the status check brings the decisions.
+    h.sim.advance_clock(Duration::from_secs(10));
+    let checked = run(&h.engine, c.id, JobKind::EinvoiceStatus, None).await;
+    assert_eq!(checked.status, RunStatus::Succeeded, "{checked:?}");
+    let docs = h.engine.einvoices(c.id, &[], 1000).await.unwrap();
+    for d in &docs {
+        let state = DocumentState::parse(&d.state).unwrap();
+        assert!(
+            matches!(state, DocumentState::Accepted | DocumentState::Rejected),
+            "{}",
+            d.state
+        );
+        let answers = h.engine.einvoice_responses(d.id).await.unwrap();
+        let last = &answers[0];
+        assert_eq!(last.state, d.state);
+        assert!(last
+            .mensaje_xml
+            .as_deref()
+            .is_some_and(|x| x.contains("MensajeHacienda")));
+        match state {
+            DocumentState::Accepted => assert_eq!(last.message_type, Some(1)),
+            _ => {
+                assert_eq!(last.message_type, Some(3));
+                let codes: Vec<loket_einvoice::HaciendaErrorLine> =
+                    serde_json::from_str(&last.error_codes).unwrap();
+                assert!(!codes.is_empty(), "a rejection names its errors");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_transient_failure_waits_on_the_retry_queue_and_goes_through_later() {
+    // A clock moved by hand, starting after the test certificate's validity begins.
+    let clock = std::sync::Arc::new(loket_engine::ManualClock::new(
+        chrono::Utc::now() + chrono::Duration::hours(1),
+    ));
+    let h = harness_with(loket_sim::SimConfig::default(), clock.clone()).await;
+    let c = h
+        .engine
+        .save_connection(hacienda(&h.sim.hacienda_url, loket_sim::HACIENDA_PASSWORD))
+        .await
+        .unwrap();
+    h.engine
+        .save_issuer(IssuerProfile {
+            connection_id: c.id,
+            issuer: issuer(),
+            branch: 1,
+            terminal: 1,
+            provider_id: "206920142".into(),
+        })
+        .await
+        .unwrap();
+    let p12 = legacy_p12(h.dir.path());
+    h.engine
+        .set_certificate(c.id, p12, "1234".into())
+        .await
+        .unwrap();
+    h.engine
+        .import_einvoices(c.id, &sample_csv())
+        .await
+        .unwrap();
+    assert_eq!(
+        run(&h.engine, c.id, JobKind::EinvoiceSign, None)
+            .await
+            .status,
+        RunStatus::Succeeded
+    );
+
+    // Hacienda answers 503 to everything: nothing is lost, each waits on the queue.
+    h.sim.set_faults(loket_sim::Faults {
+        error_rate: 1.0,
+        ..loket_sim::Faults::default()
+    });
+    let failed = run(&h.engine, c.id, JobKind::EinvoiceSubmit, None).await;
+    assert!(failed.counts.failed > 0, "{failed:?}");
+    let queue = h
+        .engine
+        .retry_queue(&[RetryState::Pending], 100)
+        .await
+        .unwrap();
+    assert_eq!(queue.len() as u32, failed.counts.failed);
+    for entry in &queue {
+        assert_eq!(entry.operation, "submit");
+        assert_eq!(entry.attempts, 1);
+        // First delay 5 min × 1.5 for a server error.
+        assert_eq!(
+            entry.next_retry_at,
+            loket_engine::Clock::now(&*clock) + chrono::Duration::seconds(450),
+            "{entry:?}"
+        );
+    }
+    assert!(states(&h.engine, c.id).await.iter().all(|s| s == "signed"));
+
+    // Not due yet: the queue job leaves them. Due: they go through, once each.
+    h.sim.set_faults(loket_sim::Faults::default());
+    let retries = job_id(&h.engine, JobKind::EinvoiceRetries, Some(c.id)).await;
+    let early = h.engine.run_job_and_wait(retries, "manual").await.unwrap();
+    assert_eq!(early.counts.updated, 0);
+    clock.advance(chrono::Duration::minutes(8));
+    let due = h.engine.run_job_and_wait(retries, "manual").await.unwrap();
+    assert_eq!(due.counts.updated as usize, queue.len(), "{due:?}");
+    assert!(states(&h.engine, c.id)
+        .await
+        .iter()
+        .all(|s| s == "submitted"));
+    assert!(h
+        .engine
+        .retry_queue(&[RetryState::Pending], 100)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        h.engine
+            .retry_queue(&[RetryState::Done], 100)
+            .await
+            .unwrap()
+            .len(),
+        queue.len()
+    );
+}
