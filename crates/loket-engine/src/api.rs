@@ -252,6 +252,7 @@ pub fn typescript_bindings() -> String {
         LogFilter::decl(),
         RunFilter::decl(),
         RunOptions::decl(),
+        loket_core::Batching::decl(),
         ExpirySyncPlan::decl(),
         PermitStatus::decl(),
         ExpiryStatus::decl(),

@@ -106,6 +106,8 @@ selection: number[],
  */
 batching: Batching | null, };
 
+export type Batching = { batch_size: number, batch_delay_seconds: number, max_concurrent_batches: number, };
+
 export type ExpirySyncPlan = { 
 /**
  * Permits the run would look up.

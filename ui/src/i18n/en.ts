@@ -256,6 +256,13 @@ const en = {
     database_backup: "Database backup",
     mark_expired: "Mark expired permits",
     reminders: "Expiry reminders",
+    einvoice_sign: "Sign e-invoices",
+    einvoice_submit: "Send e-invoices",
+    einvoice_status: "Check e-invoice status",
+    einvoice_poll: "Poll pending e-invoices",
+    einvoice_retries: "E-invoice retry queue",
+    einvoice_response_cleanup: "Clean up Hacienda answers",
+    einvoice_retry_cleanup: "Clean up the retry queue",
   },
   runStatus: {
     running: "Running",
@@ -678,6 +685,14 @@ const en = {
       critical: "30 days or fewer left",
       expired: "The expiry date has passed",
       unknown: "The expiry date is not known yet",
+    },
+    // The days-left cell of the permit list: short, so the list fits a 1280 px window.
+    daysShort: {
+      today: "today",
+      tomorrow: "tomorrow",
+      yesterday: "yesterday",
+      left: "{{n}} d left",
+      ago: "{{n}} d ago",
     },
     status: {
       draft: "Draft",

@@ -258,6 +258,13 @@ const es: Translation = {
     database_backup: "Copia de seguridad de la base de datos",
     mark_expired: "Marcar permisos vencidos",
     reminders: "Recordatorios de vencimiento",
+    einvoice_sign: "Firmar comprobantes",
+    einvoice_submit: "Enviar comprobantes",
+    einvoice_status: "Consultar estado de comprobantes",
+    einvoice_poll: "Consultar comprobantes pendientes",
+    einvoice_retries: "Cola de reintentos de comprobantes",
+    einvoice_response_cleanup: "Limpiar respuestas de Hacienda",
+    einvoice_retry_cleanup: "Limpiar la cola de reintentos",
   },
   runStatus: {
     running: "En curso",
@@ -680,6 +687,13 @@ const es: Translation = {
       critical: "Quedan 30 días o menos",
       expired: "La fecha de vencimiento ya pasó",
       unknown: "Aún no se conoce la fecha de vencimiento",
+    },
+    daysShort: {
+      today: "hoy",
+      tomorrow: "mañana",
+      yesterday: "ayer",
+      left: "quedan {{n}} d",
+      ago: "hace {{n}} d",
     },
     status: {
       draft: "Borrador",

@@ -258,6 +258,13 @@ const id: Translation = {
     database_backup: "Cadangan basis data",
     mark_expired: "Tandai izin kedaluwarsa",
     reminders: "Pengingat masa berlaku",
+    einvoice_sign: "Tanda tangani faktur elektronik",
+    einvoice_submit: "Kirim faktur elektronik",
+    einvoice_status: "Periksa status faktur elektronik",
+    einvoice_poll: "Tanyakan faktur elektronik yang tertunda",
+    einvoice_retries: "Antrean ulang faktur elektronik",
+    einvoice_response_cleanup: "Bersihkan jawaban Hacienda",
+    einvoice_retry_cleanup: "Bersihkan antrean ulang",
   },
   runStatus: {
     running: "Berjalan",
@@ -680,6 +687,13 @@ const id: Translation = {
       critical: "Tersisa 30 hari atau kurang",
       expired: "Tanggal berlaku sudah lewat",
       unknown: "Tanggal berlaku belum diketahui",
+    },
+    daysShort: {
+      today: "hari ini",
+      tomorrow: "besok",
+      yesterday: "kemarin",
+      left: "{{n}} hr lagi",
+      ago: "{{n}} hr lalu",
     },
     status: {
       draft: "Konsep",

@@ -1,6 +1,4 @@
 import { useEffect, useRef, useState } from "react";
-import { useForm } from "react-hook-form";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useTranslation } from "react-i18next";
 import { ApiFailure, call, toFailure } from "../api/client";
 import { useConnections, useDeleteConnection, useSaveConnection } from "../api/queries";
@@ -8,13 +6,15 @@ import type { ApiError, Connection, ConnectionKind, TestOutcome } from "../api/t
 import { UnsavedChangesDialog } from "../components/UnsavedChangesDialog";
 import { ControlPanel } from "../components/ControlPanel";
 import { ConfirmDialog } from "../components/Dialog";
-import { EmptyState } from "../components/EmptyState";
-import { ErrorBox, KeyringBanner } from "../components/ErrorBox";
+import { ErrorBox } from "../components/ErrorBox";
 import { Field } from "../components/Field";
 import { Icon } from "../components/Icon";
+import { RecordFallback } from "../components/RecordFallback";
+import { SaveError } from "../components/SaveError";
 import { TestResult } from "../components/TestResult";
 import { useToast } from "../components/Toast";
-import { navigate, useLeaveGuard } from "../lib/router";
+import { navigate } from "../lib/router";
+import { useEditForm } from "../lib/useEditForm";
 import { useFormat } from "../lib/useFormat";
 import {
   connectionSchema,
@@ -29,44 +29,21 @@ import {
 export function ConnectionForm({ idParam }: { idParam: string }) {
   const { t } = useTranslation();
   const connections = useConnections();
-  const crumbsBase = { label: t("connections.title"), to: "/connections" };
 
   if (idParam === "new") return <ConnectionFormBody connection={null} />;
 
-  const id = Number(idParam);
-  if (connections.isPending) {
-    return (
-      <div className="screen">
-        <ControlPanel crumbs={[crumbsBase, { label: "…" }]} />
-        <div className="content">
-          <p className="muted">{t("common.loading")}</p>
-        </div>
-      </div>
-    );
-  }
-  if (connections.isError) {
-    return (
-      <div className="screen">
-        <ControlPanel crumbs={[crumbsBase, { label: idParam }]} />
-        <div className="content">
-          <ErrorBox error={connections.error} onRetry={() => void connections.refetch()} />
-        </div>
-      </div>
-    );
-  }
-  const connection = connections.data.find((c) => c.id === id);
+  // A failed reload shows its error even over a connection loaded before (as it always has).
+  const connection = connections.isError ? undefined : connections.data?.find((c) => c.id === Number(idParam));
   if (!connection) {
     return (
-      <div className="screen">
-        <ControlPanel crumbs={[crumbsBase, { label: idParam }]} />
-        <div className="content">
-          <EmptyState icon="connections" title={t("errors.code.not_found")} body={t("connections.emptyBody")}>
-            <button type="button" className="btn btn-secondary" onClick={() => navigate("/connections")}>
-              {t("connections.title")}
-            </button>
-          </EmptyState>
-        </div>
-      </div>
+      <RecordFallback
+        crumbs={[{ label: t("connections.title"), to: "/connections" }]}
+        idParam={idParam}
+        pending={connections.isPending}
+        error={connections.isError ? connections.error : null}
+        onRetry={() => void connections.refetch()}
+        notFound={{ icon: "connections", body: t("connections.emptyBody"), backLabel: t("connections.title"), backTo: "/connections" }}
+      />
     );
   }
   return <ConnectionFormBody connection={connection} />;
@@ -96,22 +73,19 @@ export function ConnectionFormBody({ connection }: { connection: Connection | nu
   const toast = useToast();
   const save = useSaveConnection();
   const remove = useDeleteConnection();
-  const [apiError, setApiError] = useState<ApiError | null>(null);
   const [testing, setTesting] = useState(false);
   const [outcome, setOutcome] = useState<TestOutcome | null>(null);
   const [testError, setTestError] = useState<ApiError | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const resultRef = useRef<HTMLDivElement>(null);
 
-  const form = useForm<ConnectionFormValues>({
-    resolver: zodResolver(connectionSchema),
+  const { form, guard, apiError, setApiError, showFailure, submit } = useEditForm<ConnectionFormValues>({
+    schema: connectionSchema,
     defaultValues: connection ? toFormValues(connection) : defaultValues(),
-    mode: "onSubmit",
-    reValidateMode: "onChange",
+    fieldOf: (field) => (isFormField(field) ? field : null),
   });
-  const { register, handleSubmit, watch, setValue, setError, reset, formState, getValues, trigger } = form;
-  const { errors, isDirty, isSubmitting } = formState;
-  const guard = useLeaveGuard(isDirty && !isSubmitting);
+  const { register, watch, setValue, reset, formState, getValues, trigger } = form;
+  const { errors, isSubmitting } = formState;
 
   const kind = watch("kind");
   const protocol = watch("protocol");
@@ -129,27 +103,11 @@ export function ConnectionFormBody({ connection }: { connection: Connection | nu
     if (isSubmitted) void trigger(["database", "username"]);
   }, [shape, isSubmitted, trigger]);
 
-  /** Shows a backend error: field errors next to their fields, the rest in the error box. */
-  const showFailure = (e: unknown) => {
-    const err = (e instanceof ApiFailure ? e : toFailure(e)).error;
-    const unplaced = err.fields.filter((fe) => {
-      if (!isFormField(fe.field)) return true;
-      setError(fe.field, { type: "server", message: fe.message }, { shouldFocus: false });
-      return false;
-    });
-    setApiError({ ...err, fields: unplaced });
-  };
-
-  const onSubmit = handleSubmit(async (values) => {
-    setApiError(null);
-    try {
-      const saved = await save.mutateAsync(toInput(values, id));
-      reset(toFormValues(saved));
-      toast.show(t("form.savedToast", { name: saved.name }));
-      if (id == null) navigate(`/connections/${saved.id}`, { force: true, replace: true });
-    } catch (e) {
-      showFailure(e);
-    }
+  const onSubmit = submit(async (values) => {
+    const saved = await save.mutateAsync(toInput(values, id));
+    reset(toFormValues(saved));
+    toast.show(t("form.savedToast", { name: saved.name }));
+    if (id == null) navigate(`/connections/${saved.id}`, { force: true, replace: true });
   });
 
   const onTest = async () => {
@@ -224,18 +182,8 @@ export function ConnectionFormBody({ connection }: { connection: Connection | nu
       <ControlPanel crumbs={[{ label: t("connections.title"), to: "/connections" }, { label: title }]} primary={actions} />
       <div className="content form-layout">
         <div className="form-main">
-          {apiError?.code === "keyring" ? (
-            <KeyringBanner message={apiError.message} details={apiError.details} />
-          ) : apiError && (apiError.fields.length > 0 || apiError.code !== "validation") ? (
-            <ErrorBox error={new ApiFailure(apiError)} />
-          ) : apiError ? (
-            <div className="alert alert-critical" role="alert">
-              <Icon name="alert" size={18} />
-              <div className="alert-body">
-                <strong>{t("form.fixFields")}</strong>
-              </div>
-            </div>
-          ) : null}
+          {/* A keyring that does not work shows as its own banner (ErrorBox). */}
+          <SaveError error={apiError} />
 
           <form id="connection-form" className="sheet" onSubmit={(e) => void onSubmit(e)} noValidate data-testid="connection-form">
             <fieldset>
@@ -331,13 +279,7 @@ export function ConnectionFormBody({ connection }: { connection: Connection | nu
           </form>
 
           <div ref={resultRef}>{outcome ? <TestResult outcome={outcome} /> : null}</div>
-          {testError ? (
-            testError.code === "keyring" ? (
-              <KeyringBanner message={testError.message} details={testError.details} />
-            ) : (
-              <ErrorBox error={new ApiFailure(testError)} />
-            )
-          ) : null}
+          {testError ? <ErrorBox error={new ApiFailure(testError)} /> : null}
         </div>
 
         {connection ? (

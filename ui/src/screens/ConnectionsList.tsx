@@ -8,9 +8,10 @@ import { ControlPanel } from "../components/ControlPanel";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBox } from "../components/ErrorBox";
 import { Icon } from "../components/Icon";
+import { ListStates } from "../components/ListStates";
+import { inRow, OpenableRow } from "../components/RecordTable";
 import { TestResult } from "../components/TestResult";
 import { navigate } from "../lib/router";
-import { onRowKeyDown } from "../lib/rowKeys";
 import { useFormat } from "../lib/useFormat";
 import { useNow } from "../lib/useNow";
 
@@ -51,110 +52,95 @@ export function ConnectionsList() {
   const crumbs = [{ label: t("connections.title") }];
   const search = { value: query, onChange: setQuery, placeholder: t("connections.searchPlaceholder") };
 
-  let body: React.ReactNode;
-  if (connections.isError) {
-    body = <ErrorBox error={connections.error} onRetry={() => void connections.refetch()} />;
-  } else if (connections.isPending) {
-    body = <p className="muted">{t("common.loading")}</p>;
-  } else if (connections.data.length === 0) {
-    body = (
+  const nothingYet =
+    connections.data?.length === 0 ? (
       <EmptyState
         icon="connections"
         title={t("connections.emptyTitle")}
         body={t("connections.emptyBody")}
         action={{ label: t("connections.emptyAction"), onClick: () => navigate("/connections/new"), testId: "btn-empty-new-connection" }}
       />
-    );
-  } else if (rows.length === 0) {
-    body = <p className="muted">{t("connections.noMatch", { query })}</p>;
-  } else {
-    body = (
-      <table className="table table-click">
-        <thead>
-          <tr>
-            <th>{t("connections.colName")}</th>
-            <th>{t("connections.colKind")}</th>
-            <th>{t("connections.colEnvironment")}</th>
-            <th>{t("connections.colUrl")}</th>
-            <th>{t("connections.colActive")}</th>
-            <th className="right">{t("connections.colRequests")}</th>
-            <th className="right">{t("connections.colErrors")}</th>
-            <th>{t("connections.colLastSync")}</th>
-            <th className="right">
-              <span className="sr-only">{t("common.actions")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((c) => {
-            const test = tests[c.id];
-            return (
-              <Fragment key={c.id}>
-                <tr
-                  data-testid={`connection-row-${c.name}`}
-                  tabIndex={0}
-                  onClick={() => open(c)}
-                  onKeyDown={(e) => onRowKeyDown(e, () => open(c))}
-                  className={c.active ? undefined : "row-inactive"}
-                >
-                  <td className="strong">
-                    {c.name}
-                    {c.has_secret ? (
-                      <span className="secret-mark" title={t("connections.secretStored")}>
-                        <Icon name="key" size={12} title={t("connections.secretStored")} />
-                      </span>
-                    ) : null}
-                  </td>
-                  <td>
-                    <KindBadge kind={c.kind} />
-                  </td>
-                  <td>
-                    <Badge tone={c.environment === "production" ? "info" : "neutral"}>{t(`environment.${c.environment}`)}</Badge>
-                  </td>
-                  <td className="mono fill" title={c.base_url}>
-                    {c.base_url}
-                  </td>
-                  <td>{c.active ? t("common.yes") : <span className="muted">{t("common.no")}</span>}</td>
-                  <td className="right num">{f.number(c.stats.requests)}</td>
-                  <td className={`right num${c.stats.errors > 0 ? " text-critical" : ""}`}>{f.number(c.stats.errors)}</td>
-                  <td title={f.dateTime(c.stats.last_sync_at)}>
-                    {c.stats.last_sync_at ? f.relative(c.stats.last_sync_at, now) : <span className="muted">{t("common.never")}</span>}
-                  </td>
-                  <td className="right">
-                    <button
-                      type="button"
-                      className="btn btn-secondary btn-sm"
-                      onClick={(e) => {
-                        e.stopPropagation();
-                        void runTest(c);
-                      }}
-                      onKeyDown={(e) => e.stopPropagation()}
-                      disabled={test?.pending === true}
-                      data-testid={`btn-test-${c.id}`}
-                    >
-                      {test?.pending ? t("connections.testing") : t("connections.test")}
-                    </button>
+    ) : null;
+  const table = (
+    <table className="table table-click">
+      <thead>
+        <tr>
+          <th>{t("connections.colName")}</th>
+          <th>{t("connections.colKind")}</th>
+          <th>{t("connections.colEnvironment")}</th>
+          <th>{t("connections.colUrl")}</th>
+          <th>{t("connections.colActive")}</th>
+          <th className="right">{t("connections.colRequests")}</th>
+          <th className="right">{t("connections.colErrors")}</th>
+          <th>{t("connections.colLastSync")}</th>
+          <th className="right">
+            <span className="sr-only">{t("common.actions")}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((c) => {
+          const test = tests[c.id];
+          return (
+            <Fragment key={c.id}>
+              <OpenableRow onOpen={() => open(c)} data-testid={`connection-row-${c.name}`} className={c.active ? undefined : "row-inactive"}>
+                <td className="strong">
+                  {c.name}
+                  {c.has_secret ? (
+                    <span className="secret-mark" title={t("connections.secretStored")}>
+                      <Icon name="key" size={12} title={t("connections.secretStored")} />
+                    </span>
+                  ) : null}
+                </td>
+                <td>
+                  <KindBadge kind={c.kind} />
+                </td>
+                <td>
+                  <Badge tone={c.environment === "production" ? "info" : "neutral"}>{t(`environment.${c.environment}`)}</Badge>
+                </td>
+                <td className="mono fill" title={c.base_url}>
+                  {c.base_url}
+                </td>
+                <td>{c.active ? t("common.yes") : <span className="muted">{t("common.no")}</span>}</td>
+                <td className="right num">{f.number(c.stats.requests)}</td>
+                <td className={`right num${c.stats.errors > 0 ? " text-critical" : ""}`}>{f.number(c.stats.errors)}</td>
+                <td title={f.dateTime(c.stats.last_sync_at)}>
+                  {c.stats.last_sync_at ? f.relative(c.stats.last_sync_at, now) : <span className="muted">{t("common.never")}</span>}
+                </td>
+                <td className="right">
+                  <button
+                    type="button"
+                    className="btn btn-secondary btn-sm"
+                    {...inRow(() => void runTest(c))}
+                    disabled={test?.pending === true}
+                    data-testid={`btn-test-${c.id}`}
+                  >
+                    {test?.pending ? t("connections.testing") : t("connections.test")}
+                  </button>
+                </td>
+              </OpenableRow>
+              {test && !test.pending ? (
+                <tr className="row-detail">
+                  <td colSpan={9}>
+                    {"outcome" in test ? <TestResult outcome={test.outcome} /> : <ErrorBox error={test.error} />}
                   </td>
                 </tr>
-                {test && !test.pending ? (
-                  <tr className="row-detail">
-                    <td colSpan={9}>
-                      {"outcome" in test ? <TestResult outcome={test.outcome} /> : <ErrorBox error={test.error} />}
-                    </td>
-                  </tr>
-                ) : null}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
-    );
-  }
+              ) : null}
+            </Fragment>
+          );
+        })}
+      </tbody>
+    </table>
+  );
 
   return (
     <div className="screen">
       <ControlPanel crumbs={crumbs} primary={newButton} search={connections.data?.length ? search : undefined} />
-      <div className="content">{body}</div>
+      <div className="content">
+        <ListStates query={connections} empty={nothingYet} noMatch={rows.length === 0 && t("connections.noMatch", { query })}>
+          {table}
+        </ListStates>
+      </div>
     </div>
   );
 }

@@ -6,10 +6,10 @@ import type { ExpiryStatus, PermitDashboard } from "../../api/types";
 import { Badge, RunStatusBadge, type Tone } from "../../components/Badge";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Icon, type IconName } from "../../components/Icon";
+import { OpenableRow } from "../../components/RecordTable";
 import { href, navigate } from "../../lib/router";
 import { permitLinks } from "../../lib/permitLinks";
 import { formatDaysLeft, formatPlainDate } from "../../lib/plainDate";
-import { onRowKeyDown } from "../../lib/rowKeys";
 import { useFormat } from "../../lib/useFormat";
 import { useNow } from "../../lib/useNow";
 import { ExpiryDonut } from "./ExpiryDonut";
@@ -129,13 +129,7 @@ function ExpiringSoonCard({ data }: { data: PermitDashboard }) {
           </thead>
           <tbody>
             {rows.map((p) => (
-              <tr
-                key={p.id}
-                tabIndex={0}
-                onClick={() => open(p.id)}
-                onKeyDown={(e) => onRowKeyDown(e, () => open(p.id))}
-                data-testid={`dash-expiring-${p.id}`}
-              >
+              <OpenableRow key={p.id} onOpen={() => open(p.id)} data-testid={`dash-expiring-${p.id}`}>
                 <td className="fill">
                   <span className="two-line">
                     <span className="strong ellipsis">{p.applicant}</span>
@@ -153,7 +147,7 @@ function ExpiringSoonCard({ data }: { data: PermitDashboard }) {
                     <span className="muted small">{formatPlainDate(p.expiry_date, f.locale)}</span>
                   </span>
                 </td>
-              </tr>
+              </OpenableRow>
             ))}
           </tbody>
         </table>

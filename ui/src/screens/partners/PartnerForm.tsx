@@ -1,23 +1,22 @@
 // One partner: name, WhatsApp number and opt-in. The backend normalises the number to E.164 and
 // answers a field error when it cannot.
 import { useState } from "react";
-import { useForm } from "react-hook-form";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { ApiFailure, toFailure } from "../../api/client";
+import { ApiFailure } from "../../api/client";
 import { usePartners, useSavePartner } from "../../api/queries";
-import type { ApiError, PartnerRow } from "../../api/types";
+import type { PartnerRow } from "../../api/types";
 import { SaveButtons } from "../../components/SaveButtons";
 import { UnsavedChangesDialog } from "../../components/UnsavedChangesDialog";
 import { ControlPanel } from "../../components/ControlPanel";
-import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Field } from "../../components/Field";
 import { Icon } from "../../components/Icon";
+import { RecordFallback } from "../../components/RecordFallback";
 import { useToast } from "../../components/Toast";
-import { navigate, useLeaveGuard } from "../../lib/router";
+import { navigate } from "../../lib/router";
 import { permitLinks } from "../../lib/permitLinks";
+import { useEditForm } from "../../lib/useEditForm";
 import { useFormat } from "../../lib/useFormat";
 import { isPartnerField, partnerSchema, toEdit, toFormValues, type PartnerFormValues } from "./partnerSchema";
 import "./partners.css";
@@ -35,28 +34,18 @@ function usePartner(id: number) {
 
 export function PartnerForm({ idParam }: { idParam: string }) {
   const { t } = useTranslation();
-  const id = Number(idParam);
-  const { row, query } = usePartner(id);
-  const crumbs = [{ label: t("partners.title"), to: "/partners" }];
-
+  const { row, query } = usePartner(Number(idParam));
   if (!row) {
     return (
-      <div className="screen">
-        <ControlPanel crumbs={[...crumbs, { label: query.isPending ? "…" : idParam }]} />
-        <div className="content">
-          {query.isError ? (
-            <ErrorBox error={query.error} onRetry={() => void query.refetch()} />
-          ) : query.isPending || query.isFetching ? (
-            <p className="muted">{t("common.loading")}</p>
-          ) : (
-            <EmptyState icon="partners" title={t("errors.code.not_found")} body={t("partners.emptyBody")}>
-              <button type="button" className="btn btn-secondary" onClick={() => navigate("/partners")}>
-                {t("partners.title")}
-              </button>
-            </EmptyState>
-          )}
-        </div>
-      </div>
+      <RecordFallback
+        crumbs={[{ label: t("partners.title"), to: "/partners" }]}
+        idParam={idParam}
+        pending={query.isPending}
+        loading={query.isPending || query.isFetching}
+        error={query.isError ? query.error : null}
+        onRetry={() => void query.refetch()}
+        notFound={{ icon: "partners", body: t("partners.emptyBody"), backLabel: t("partners.title"), backTo: "/partners" }}
+      />
     );
   }
   return <PartnerFormBody key={row.id} partner={row} />;
@@ -67,43 +56,25 @@ export function PartnerFormBody({ partner }: { partner: PartnerRow }) {
   const f = useFormat();
   const toast = useToast();
   const save = useSavePartner();
-  const [apiError, setApiError] = useState<ApiError | null>(null);
   const [current, setCurrent] = useState(partner);
-
-  const form = useForm<PartnerFormValues>({
-    resolver: zodResolver(partnerSchema),
+  const { form, guard, apiError, submit } = useEditForm<PartnerFormValues>({
+    schema: partnerSchema,
     defaultValues: toFormValues(partner),
-    mode: "onSubmit",
-    reValidateMode: "onChange",
+    fieldOf: (field) => (isPartnerField(field) ? field : null),
+    focusServerErrors: true,
   });
-  const { register, handleSubmit, formState, reset, setError, watch } = form;
+  const { register, formState, reset, watch } = form;
   const { errors, isDirty, isSubmitting } = formState;
-  const guard = useLeaveGuard(isDirty && !isSubmitting);
 
-  const showFailure = (e: unknown) => {
-    const err = (e instanceof ApiFailure ? e : toFailure(e)).error;
-    const unplaced = err.fields.filter((fe) => {
-      if (!isPartnerField(fe.field)) return true;
-      setError(fe.field, { type: "server", message: fe.message }, { shouldFocus: true });
-      return false;
-    });
-    setApiError({ ...err, fields: unplaced });
-  };
-
-  const onSubmit = handleSubmit(async (values) => {
-    setApiError(null);
-    try {
-      const saved = await save.mutateAsync({ id: partner.id, edit: toEdit(values) });
-      setCurrent(saved);
-      reset(toFormValues(saved));
-      toast.show(
-        saved.whatsapp && saved.whatsapp !== values.whatsapp.trim()
-          ? t("partners.savedNormalised", { name: saved.name, number: saved.whatsapp })
-          : t("partners.savedToast", { name: saved.name }),
-      );
-    } catch (e) {
-      showFailure(e);
-    }
+  const onSubmit = submit(async (values) => {
+    const saved = await save.mutateAsync({ id: partner.id, edit: toEdit(values) });
+    setCurrent(saved);
+    reset(toFormValues(saved));
+    toast.show(
+      saved.whatsapp && saved.whatsapp !== values.whatsapp.trim()
+        ? t("partners.savedNormalised", { name: saved.name, number: saved.whatsapp })
+        : t("partners.savedToast", { name: saved.name }),
+    );
   });
 
   const optIn = watch("opt_in");

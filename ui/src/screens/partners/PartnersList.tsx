@@ -6,11 +6,11 @@ import type { PartnerRow } from "../../api/types";
 import { Badge } from "../../components/Badge";
 import { ControlPanel } from "../../components/ControlPanel";
 import { EmptyState } from "../../components/EmptyState";
-import { ErrorBox } from "../../components/ErrorBox";
+import { ListStates } from "../../components/ListStates";
+import { CountLinkCell, inRow, RecordTable } from "../../components/RecordTable";
 import { useToast } from "../../components/Toast";
 import { navigate } from "../../lib/router";
 import { permitLinks } from "../../lib/permitLinks";
-import { onRowKeyDown } from "../../lib/rowKeys";
 import { useFormat } from "../../lib/useFormat";
 import "./partners.css";
 
@@ -67,88 +67,64 @@ export function PartnersList() {
   };
 
   const rows = partners.data ?? [];
-  let body: React.ReactNode;
-  if (partners.isError) body = <ErrorBox error={partners.error} onRetry={() => void partners.refetch()} />;
-  else if (partners.isPending) body = <p className="muted">{t("common.loading")}</p>;
-  else if (rows.length === 0 && search === "")
-    body = (
+  const columns = [
+    { label: t("partners.colName") },
+    { label: t("partners.colCompany") },
+    { label: t("partners.colPhone") },
+    { label: t("partners.colWhatsapp") },
+    { label: t("partners.colOptIn") },
+    { label: t("partners.colPermits"), className: "right" },
+  ];
+  const nothingYet =
+    rows.length === 0 && search === "" ? (
       <EmptyState
         icon="partners"
         title={t("partners.emptyTitle")}
         body={t("partners.emptyBody")}
         action={{ label: t("partners.emptyAction"), onClick: () => navigate("/sync/jobs") }}
       />
-    );
-  else if (rows.length === 0) body = <p className="muted">{t("partners.noMatch", { query: search })}</p>;
-  else
-    body = (
-      <table className="table table-click">
-        <thead>
-          <tr>
-            <th>{t("partners.colName")}</th>
-            <th>{t("partners.colCompany")}</th>
-            <th>{t("partners.colPhone")}</th>
-            <th>{t("partners.colWhatsapp")}</th>
-            <th>{t("partners.colOptIn")}</th>
-            <th className="right">{t("partners.colPermits")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((p) => (
-            <tr
-              key={p.id}
-              tabIndex={0}
-              onClick={() => open(p)}
-              onKeyDown={(e) => onRowKeyDown(e, () => open(p))}
-              data-testid={`partner-row-${p.id}`}
-            >
-              <td className="strong">{p.name}</td>
-              <td>{p.company ?? <span className="muted">{t("common.notAvailable")}</span>}</td>
-              <td className="mono">{p.phone ?? <span className="muted">{t("common.notAvailable")}</span>}</td>
-              <td>
-                <WhatsAppCell partner={p} />
-              </td>
-              <td onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
-                <label className="switch">
-                  <input
-                    type="checkbox"
-                    checked={p.opt_in}
-                    disabled={toggling === p.id || (!p.opt_in && !p.whatsapp)}
-                    title={!p.opt_in && !p.whatsapp ? t("partners.optInNoNumber") : undefined}
-                    onChange={() => void toggleOptIn(p)}
-                    aria-label={`${t("partners.colOptIn")}: ${p.name}`}
-                    data-testid={`toggle-opt-in-${p.id}`}
-                  />
-                  <span className="two-line">
-                    <span>{p.opt_in ? t("partners.optIn") : t("partners.optOut")}</span>
-                    {p.opt_changed_at ? (
-                      <span className="muted small" title={f.dateTime(p.opt_changed_at)}>
-                        {t("partners.since", { date: f.shortDateTime(p.opt_changed_at) })}
-                      </span>
-                    ) : null}
+    ) : null;
+  const table = (
+    <RecordTable columns={columns} rows={rows} onOpen={open} rowTestId={(p) => `partner-row-${p.id}`}>
+      {(p) => (
+        <>
+          <td className="strong">{p.name}</td>
+          <td>{p.company ?? <span className="muted">{t("common.notAvailable")}</span>}</td>
+          <td className="mono">{p.phone ?? <span className="muted">{t("common.notAvailable")}</span>}</td>
+          <td>
+            <WhatsAppCell partner={p} />
+          </td>
+          <td {...inRow()}>
+            <label className="switch">
+              <input
+                type="checkbox"
+                checked={p.opt_in}
+                disabled={toggling === p.id || (!p.opt_in && !p.whatsapp)}
+                title={!p.opt_in && !p.whatsapp ? t("partners.optInNoNumber") : undefined}
+                onChange={() => void toggleOptIn(p)}
+                aria-label={`${t("partners.colOptIn")}: ${p.name}`}
+                data-testid={`toggle-opt-in-${p.id}`}
+              />
+              <span className="two-line">
+                <span>{p.opt_in ? t("partners.optIn") : t("partners.optOut")}</span>
+                {p.opt_changed_at ? (
+                  <span className="muted small" title={f.dateTime(p.opt_changed_at)}>
+                    {t("partners.since", { date: f.shortDateTime(p.opt_changed_at) })}
                   </span>
-                </label>
-              </td>
-              <td className="right">
-                <button
-                  type="button"
-                  className="btn-link num"
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    navigate(permitLinks.search(p.name));
-                  }}
-                  onKeyDown={(e) => e.stopPropagation()}
-                  title={t("partners.showPermits", { name: p.name })}
-                  data-testid={`partner-permits-${p.id}`}
-                >
-                  {f.number(p.permit_count)}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    );
+                ) : null}
+              </span>
+            </label>
+          </td>
+          <CountLinkCell
+            count={f.number(p.permit_count)}
+            to={permitLinks.search(p.name)}
+            title={t("partners.showPermits", { name: p.name })}
+            testId={`partner-permits-${p.id}`}
+          />
+        </>
+      )}
+    </RecordTable>
+  );
 
   return (
     <div className="screen">
@@ -156,7 +132,15 @@ export function PartnersList() {
         crumbs={[{ label: t("partners.title") }]}
         search={{ value: query, onChange: setQuery, placeholder: t("partners.searchPlaceholder") }}
       />
-      <div className="content">{body}</div>
+      <div className="content">
+        <ListStates
+          query={partners}
+          empty={nothingYet}
+          noMatch={rows.length === 0 && t("partners.noMatch", { query: search })}
+        >
+          {table}
+        </ListStates>
+      </div>
     </div>
   );
 }

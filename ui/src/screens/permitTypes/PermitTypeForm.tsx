@@ -1,22 +1,21 @@
 // One permit type: its category and its reminder ladder. Name and code come from the permit
 // office and are not edited here.
-import { useState } from "react";
-import { useFieldArray, useForm } from "react-hook-form";
-import { zodResolver } from "@hookform/resolvers/zod";
+import { useFieldArray } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { ApiFailure, toFailure } from "../../api/client";
+import { ApiFailure } from "../../api/client";
 import { usePermitTypes, useSavePermitType } from "../../api/queries";
-import type { ApiError, PermitTypeRow } from "../../api/types";
+import type { PermitTypeRow } from "../../api/types";
 import { SaveButtons } from "../../components/SaveButtons";
 import { UnsavedChangesDialog } from "../../components/UnsavedChangesDialog";
 import { ControlPanel } from "../../components/ControlPanel";
-import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Field, useMessage } from "../../components/Field";
 import { Icon } from "../../components/Icon";
+import { RecordFallback } from "../../components/RecordFallback";
 import { useToast } from "../../components/Toast";
-import { navigate, useLeaveGuard } from "../../lib/router";
+import { navigate } from "../../lib/router";
 import { permitLinks } from "../../lib/permitLinks";
+import { useEditForm } from "../../lib/useEditForm";
 import { useFormat } from "../../lib/useFormat";
 import { CategoryBadge, useLadderText } from "./PermitTypesList";
 import {
@@ -32,28 +31,17 @@ import "./permitTypes.css";
 export function PermitTypeForm({ idParam }: { idParam: string }) {
   const { t } = useTranslation();
   const types = usePermitTypes();
-  const crumbs = [{ label: t("permitTypes.title"), to: "/permit-types" }];
-  const id = Number(idParam);
-  const row = types.data?.find((r) => r.id === id);
-
+  const row = types.data?.find((r) => r.id === Number(idParam));
   if (!row) {
     return (
-      <div className="screen">
-        <ControlPanel crumbs={[...crumbs, { label: types.isPending ? "…" : idParam }]} />
-        <div className="content">
-          {types.isPending ? (
-            <p className="muted">{t("common.loading")}</p>
-          ) : types.isError ? (
-            <ErrorBox error={types.error} onRetry={() => void types.refetch()} />
-          ) : (
-            <EmptyState icon="permitType" title={t("errors.code.not_found")} body={t("permitTypes.emptyBody")}>
-              <button type="button" className="btn btn-secondary" onClick={() => navigate("/permit-types")}>
-                {t("permitTypes.title")}
-              </button>
-            </EmptyState>
-          )}
-        </div>
-      </div>
+      <RecordFallback
+        crumbs={[{ label: t("permitTypes.title"), to: "/permit-types" }]}
+        idParam={idParam}
+        pending={types.isPending}
+        error={types.isError ? types.error : null}
+        onRetry={() => void types.refetch()}
+        notFound={{ icon: "permitType", body: t("permitTypes.emptyBody"), backLabel: t("permitTypes.title"), backTo: "/permit-types" }}
+      />
     );
   }
   return <PermitTypeFormBody key={row.id} row={row} />;
@@ -66,45 +54,20 @@ export function PermitTypeFormBody({ row }: { row: PermitTypeRow }) {
   const msg = useMessage();
   const save = useSavePermitType();
   const ladderText = useLadderText();
-  const [apiError, setApiError] = useState<ApiError | null>(null);
-
-  const form = useForm<PermitTypeFormValues>({
-    resolver: zodResolver(permitTypeSchema),
+  const { form, guard, apiError, submit } = useEditForm<PermitTypeFormValues>({
+    schema: permitTypeSchema,
     defaultValues: toFormValues(row),
-    mode: "onSubmit",
-    reValidateMode: "onChange",
+    // "ladder", "ladder.2" or "ladder[2]" all belong to the ladder.
+    fieldOf: (field) => (field === "category" ? "category" : field.startsWith("ladder") ? "ladder" : null),
   });
-  const { register, handleSubmit, control, formState, reset, setError, watch } = form;
+  const { register, control, formState, reset, watch } = form;
   const { errors, isDirty, isSubmitting } = formState;
   const steps = useFieldArray({ control, name: "ladder" });
-  const guard = useLeaveGuard(isDirty && !isSubmitting);
 
-  const showFailure = (e: unknown) => {
-    const err = (e instanceof ApiFailure ? e : toFailure(e)).error;
-    const unplaced = err.fields.filter((fe) => {
-      // "ladder", "ladder.2" or "ladder[2]" all belong to the ladder.
-      if (fe.field === "category") {
-        setError("category", { type: "server", message: fe.message });
-        return false;
-      }
-      if (fe.field.startsWith("ladder")) {
-        setError("ladder", { type: "server", message: fe.message });
-        return false;
-      }
-      return true;
-    });
-    setApiError({ ...err, fields: unplaced });
-  };
-
-  const onSubmit = handleSubmit(async (values) => {
-    setApiError(null);
-    try {
-      const saved = await save.mutateAsync({ id: row.id, edit: toEdit(values) });
-      reset(toFormValues(saved));
-      toast.show(t("permitTypes.savedToast", { name: saved.name }));
-    } catch (e) {
-      showFailure(e);
-    }
+  const onSubmit = submit(async (values) => {
+    const saved = await save.mutateAsync({ id: row.id, edit: toEdit(values) });
+    reset(toFormValues(saved));
+    toast.show(t("permitTypes.savedToast", { name: saved.name }));
   });
 
   const ladder = watch("ladder");

@@ -6,10 +6,10 @@ import type { PermitCategory, PermitTypeRow } from "../../api/types";
 import { Badge } from "../../components/Badge";
 import { ControlPanel } from "../../components/ControlPanel";
 import { EmptyState } from "../../components/EmptyState";
-import { ErrorBox } from "../../components/ErrorBox";
+import { ListStates } from "../../components/ListStates";
+import { CountLinkCell, RecordTable } from "../../components/RecordTable";
 import { navigate } from "../../lib/router";
 import { permitLinks } from "../../lib/permitLinks";
-import { onRowKeyDown } from "../../lib/rowKeys";
 import { useFormat } from "../../lib/useFormat";
 import { sortLadder } from "./permitTypeSchema";
 
@@ -50,68 +50,44 @@ export function PermitTypesList() {
         ),
     ) ?? [];
 
-  let body: React.ReactNode;
-  if (types.isError) body = <ErrorBox error={types.error} onRetry={() => void types.refetch()} />;
-  else if (types.isPending) body = <p className="muted">{t("common.loading")}</p>;
-  else if (types.data.length === 0)
-    body = (
+  const nothingYet =
+    types.data?.length === 0 ? (
       <EmptyState
         icon="permitType"
         title={t("permitTypes.emptyTitle")}
         body={t("permitTypes.emptyBody")}
         action={{ label: t("permitTypes.emptyAction"), onClick: () => navigate("/sync/jobs") }}
       />
-    );
-  else if (rows.length === 0) body = <p className="muted">{t("permitTypes.noMatch", { query })}</p>;
-  else
-    body = (
-      <table className="table table-click">
-        <thead>
-          <tr>
-            <th>{t("permitTypes.colName")}</th>
-            <th>{t("permitTypes.colCode")}</th>
-            <th>{t("permitTypes.colConnection")}</th>
-            <th>{t("permitTypes.colCategory")}</th>
-            <th>{t("permitTypes.colLadder")}</th>
-            <th className="right">{t("permitTypes.colPermits")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr
-              key={r.id}
-              tabIndex={0}
-              onClick={() => open(r)}
-              onKeyDown={(e) => onRowKeyDown(e, () => open(r))}
-              data-testid={`permit-type-row-${r.id}`}
-            >
-              <td className="strong">{r.name}</td>
-              <td className="mono">{r.code ?? <span className="muted">{t("common.notAvailable")}</span>}</td>
-              <td>{r.connection_name ?? <span className="muted">{t("permitTypes.byHand")}</span>}</td>
-              <td>
-                <CategoryBadge category={r.category} />
-              </td>
-              <td className="num">{ladderText(r.ladder)}</td>
-              <td className="right">
-                <button
-                  type="button"
-                  className="btn-link num"
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    navigate(permitLinks.ofType(r.name));
-                  }}
-                  onKeyDown={(e) => e.stopPropagation()}
-                  title={t("permitTypes.showPermits", { name: r.name })}
-                  data-testid={`permit-type-count-${r.id}`}
-                >
-                  {f.number(r.permit_count)}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    );
+    ) : null;
+  const columns = [
+    { label: t("permitTypes.colName") },
+    { label: t("permitTypes.colCode") },
+    { label: t("permitTypes.colConnection") },
+    { label: t("permitTypes.colCategory") },
+    { label: t("permitTypes.colLadder") },
+    { label: t("permitTypes.colPermits"), className: "right" },
+  ];
+  const table = (
+    <RecordTable columns={columns} rows={rows} onOpen={open} rowTestId={(r) => `permit-type-row-${r.id}`}>
+      {(r) => (
+        <>
+          <td className="strong">{r.name}</td>
+          <td className="mono">{r.code ?? <span className="muted">{t("common.notAvailable")}</span>}</td>
+          <td>{r.connection_name ?? <span className="muted">{t("permitTypes.byHand")}</span>}</td>
+          <td>
+            <CategoryBadge category={r.category} />
+          </td>
+          <td className="num">{ladderText(r.ladder)}</td>
+          <CountLinkCell
+            count={f.number(r.permit_count)}
+            to={permitLinks.ofType(r.name)}
+            title={t("permitTypes.showPermits", { name: r.name })}
+            testId={`permit-type-count-${r.id}`}
+          />
+        </>
+      )}
+    </RecordTable>
+  );
 
   return (
     <div className="screen">
@@ -119,7 +95,11 @@ export function PermitTypesList() {
         crumbs={[{ label: t("permitTypes.title") }]}
         search={types.data?.length ? { value: query, onChange: setQuery, placeholder: t("permitTypes.searchPlaceholder") } : undefined}
       />
-      <div className="content">{body}</div>
+      <div className="content">
+        <ListStates query={types} empty={nothingYet} noMatch={rows.length === 0 && t("permitTypes.noMatch", { query })}>
+          {table}
+        </ListStates>
+      </div>
     </div>
   );
 }

@@ -247,7 +247,7 @@ function CardBody({ row }: { row: PermitRow }) {
     <>
       <div className="card-line">
         <strong className="mono">{row.permit_number ?? row.registration_id}</strong>
-        <ExpiryBadge status={row.expiry_status} daysLeft={row.days_left} compact />
+        <ExpiryBadge status={row.expiry_status} daysLeft={row.days_left} days="none" />
       </div>
       <div className="card-applicant">{row.applicant}</div>
       <div className="card-type muted small">{row.permit_type_name}</div>

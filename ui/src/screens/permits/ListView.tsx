@@ -20,7 +20,8 @@ import { ExpiryBadge, StatusBadge } from "./PermitBadges";
 import { usePermitLabels } from "./labels";
 import type { SearchUpdate } from "./SearchPanel";
 
-const COLS = 9;
+// The select box and the seven columns of usePermitColumns.
+const COLS = 8;
 
 export type Column = { id: string; sort?: PermitSortField; label: string; className?: string };
 
@@ -148,7 +149,7 @@ function PermitTr({
       <td>{l.date(row.received_date)}</td>
       <td>{l.date(row.expiry_date)}</td>
       <td>
-        <ExpiryBadge status={row.expiry_status} daysLeft={row.days_left} />
+        <ExpiryBadge status={row.expiry_status} daysLeft={row.days_left} days="short" />
       </td>
       <td title={t("permits.syncedAt", { at: f.dateTime(row.last_synced_at) })}>
         <StatusBadge status={row.status} />
@@ -202,28 +203,110 @@ export function PermitsEmpty() {
   );
 }
 
-/** Clears the selection when the search changes; remembers every row seen for bulk actions. */
+/**
+ * The selection of a permit list over the rows loaded so far: a click toggles a row, a shift-click
+ * selects the range from the last row clicked, the header box selects or clears every row shown.
+ * Clears the selection when the search changes; remembers every row seen for bulk actions.
+ */
 function useSelectionState(filter: PermitFilter, rows: readonly PermitRow[]) {
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const seen = useRef(new Map<number, PermitRow>());
+  const anchor = useRef<number | null>(null);
   const key = JSON.stringify(filter);
   useEffect(() => {
     setSelection(EMPTY_SELECTION);
     seen.current = new Map();
   }, [key]);
   for (const r of rows) seen.current.set(r.id, r);
-  return { selection, setSelection, rowsById: seen.current };
+
+  const loadedIds = rows.map((r) => r.id);
+  const onSelect = (id: number, shift: boolean) => {
+    const from = anchor.current;
+    setSelection((s) => (shift ? selectRange(s, loadedIds, from, id) : toggle(s, id)));
+    anchor.current = id;
+  };
+  const shownAll = loadedIds.length > 0 && loadedIds.every((id) => isSelected(selection, id));
+  const shownSome = loadedIds.some((id) => isSelected(selection, id));
+  const selectAll = { checked: shownAll, indeterminate: !shownAll && shownSome, onChange: () => setSelection((s) => toggleShown(s, loadedIds)) };
+  return { selection, setSelection, rowsById: seen.current, loadedIds, onSelect, selectAll };
+}
+
+/** What the flat and the grouped list share around their rows: the count line, the selection
+ * bar, and the empty state or the table under its sortable, select-all header. */
+function ListFrame({
+  state,
+  update,
+  filter,
+  total,
+  selection: sel,
+  top,
+  virtualizer,
+  scrollRef,
+  ariaRowCount,
+  className,
+  renderRow,
+}: {
+  state: SearchState;
+  update: SearchUpdate;
+  filter: PermitFilter;
+  total: number;
+  selection: ReturnType<typeof useSelectionState>;
+  /** More in the count line: loading, group count, collapse all. */
+  top: React.ReactNode;
+  virtualizer: Parameters<typeof VirtualTable>[0]["virtualizer"];
+  scrollRef: React.RefObject<HTMLDivElement | null>;
+  ariaRowCount?: number;
+  className?: string;
+  renderRow: Parameters<typeof VirtualTable>[0]["renderRow"];
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const sort = state.sort;
+  return (
+    <div className="list-view">
+      <div className="list-top">
+        <span className="muted" data-testid="permit-list-total" data-total={total}>
+          {t("permits.listTotal", { count: total, n: f.number(total) })}
+        </span>
+        {top}
+      </div>
+      {selectedCount(sel.selection, total) > 0 ? (
+        <SelectionBar
+          selection={sel.selection}
+          setSelection={sel.setSelection}
+          total={total}
+          filter={filter}
+          sort={sort}
+          rowsById={sel.rowsById}
+          shownCount={sel.loadedIds.length}
+        />
+      ) : null}
+      {total === 0 ? (
+        <ListEmpty state={state} update={update} />
+      ) : (
+        <VirtualTable
+          virtualizer={virtualizer}
+          scrollRef={scrollRef}
+          colCount={COLS}
+          ariaLabel={t("permits.title")}
+          ariaRowCount={ariaRowCount}
+          testId="permit-list"
+          className={className}
+          head={<HeaderRow sort={sort} onSort={(field) => update({ ...state, sort: nextSort(sort, field) })} selectAll={sel.selectAll} />}
+          renderRow={renderRow}
+        />
+      )}
+    </div>
+  );
 }
 
 // ---- flat list -------------------------------------------------------------------------------
 
 function FlatList({ state, update, open }: ListProps) {
   const { t } = useTranslation();
-  const f = useFormat();
   const filter = useMemo(() => toFilter(state), [state]);
   const sort = state.sort;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const anchor = useRef<number | null>(null);
 
   const first = useQuery({ ...permitPageQuery(filter, sort, 0), placeholderData: (prev) => prev });
   const total = first.data?.total ?? 0;
@@ -250,59 +333,31 @@ function FlatList({ state, update, open }: ListProps) {
   });
   const rowAt = (i: number) => byPage.get(Math.floor(i / PERMIT_PAGE_SIZE))?.[i % PERMIT_PAGE_SIZE];
   const loadedRows = [...byPage.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, rows]) => rows);
-  const loadedIds = loadedRows.map((r) => r.id);
-  const { selection, setSelection, rowsById } = useSelectionState(filter, loadedRows);
-
-  const onSelect = (id: number, shift: boolean) => {
-    const from = anchor.current;
-    setSelection((s) => (shift ? selectRange(s, loadedIds, from, id) : toggle(s, id)));
-    anchor.current = id;
-  };
-  const shownAll = loadedIds.length > 0 && loadedIds.every((id) => isSelected(selection, id));
-  const shownSome = loadedIds.some((id) => isSelected(selection, id));
+  const sel = useSelectionState(filter, loadedRows);
 
   if (first.isError) return <ErrorBox error={first.error} onRetry={() => void first.refetch()} />;
   if (first.isPending) return <p className="muted">{t("common.loading")}</p>;
 
   return (
-    <div className="list-view">
-      <div className="list-top">
-        <span className="muted" data-testid="permit-list-total" data-total={total}>
-          {t("permits.listTotal", { count: total, n: f.number(total) })}
-        </span>
-        {first.isFetching ? <span className="muted small">{t("common.loading")}</span> : null}
-      </div>
-      {selectedCount(selection, total) > 0 ? (
-        <SelectionBar selection={selection} setSelection={setSelection} total={total} filter={filter} sort={sort} rowsById={rowsById} shownCount={loadedIds.length} />
-      ) : null}
-      {total === 0 ? (
-        <ListEmpty state={state} update={update} />
-      ) : (
-        <VirtualTable
-          virtualizer={virtualizer}
-          scrollRef={scrollRef}
-          colCount={COLS}
-          ariaLabel={t("permits.title")}
-          ariaRowCount={total + 1}
-          testId="permit-list"
-          head={
-            <HeaderRow
-              sort={sort}
-              onSort={(field) => update({ ...state, sort: nextSort(sort, field) })}
-              selectAll={{ checked: shownAll, indeterminate: !shownAll && shownSome, onChange: () => setSelection((s) => toggleShown(s, loadedIds)) }}
-            />
-          }
-          renderRow={(index, measure) => {
-            const row = rowAt(index);
-            return row ? (
-              <PermitTr key={row.id} row={row} index={index} measure={measure} selected={isSelected(selection, row.id)} onSelect={onSelect} open={open} />
-            ) : (
-              <PlaceholderTr key={`p${index}`} measure={measure} />
-            );
-          }}
-        />
-      )}
-    </div>
+    <ListFrame
+      state={state}
+      update={update}
+      filter={filter}
+      total={total}
+      selection={sel}
+      top={first.isFetching ? <span className="muted small">{t("common.loading")}</span> : null}
+      virtualizer={virtualizer}
+      scrollRef={scrollRef}
+      ariaRowCount={total + 1}
+      renderRow={(index, measure) => {
+        const row = rowAt(index);
+        return row ? (
+          <PermitTr key={row.id} row={row} index={index} measure={measure} selected={isSelected(sel.selection, row.id)} onSelect={sel.onSelect} open={open} />
+        ) : (
+          <PlaceholderTr key={`p${index}`} measure={measure} />
+        );
+      }}
+    />
   );
 }
 
@@ -328,7 +383,6 @@ function GroupedList({ state, update, open }: ListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [pagesLoaded, setPagesLoaded] = useState<Record<string, number>>({});
-  const anchor = useRef<number | null>(null);
 
   // A new grouping starts closed.
   const fieldsKey = JSON.stringify(fields);
@@ -404,8 +458,7 @@ function GroupedList({ state, update, open }: ListProps) {
   const top = groupsOf.get(pathId([]));
   const total = top?.reduce((n, g) => n + g.count, 0) ?? 0;
   const loadedRows = items.flatMap((it) => (it.kind === "row" ? [it.row] : []));
-  const loadedIds = loadedRows.map((r) => r.id);
-  const { selection, setSelection, rowsById } = useSelectionState(filter, loadedRows);
+  const sel = useSelectionState(filter, loadedRows);
   const virtualizer = useVirtualRows(items.length, scrollRef);
 
   const toggleGroup = (path: Key[]) =>
@@ -416,111 +469,89 @@ function GroupedList({ state, update, open }: ListProps) {
       else next.add(id);
       return next;
     });
-  const onSelect = (id: number, shift: boolean) => {
-    const from = anchor.current;
-    setSelection((s) => (shift ? selectRange(s, loadedIds, from, id) : toggle(s, id)));
-    anchor.current = id;
-  };
-  const shownAll = loadedIds.length > 0 && loadedIds.every((id) => isSelected(selection, id));
-  const shownSome = loadedIds.some((id) => isSelected(selection, id));
   const topQuery = groupQueries[0];
 
   if (topQuery?.isError) return <ErrorBox error={topQuery.error} onRetry={() => void topQuery.refetch()} />;
   if (!top) return <p className="muted">{t("common.loading")}</p>;
 
   return (
-    <div className="list-view">
-      <div className="list-top">
-        <span className="muted" data-testid="permit-list-total" data-total={total}>
-          {t("permits.listTotal", { count: total, n: f.number(total) })}
-        </span>
-        <span className="muted">{t("permits.groupCount", { count: top.length, n: f.number(top.length) })}</span>
-        {expanded.size > 0 ? (
-          <button type="button" className="btn-link small" onClick={() => setExpanded(new Set())}>
-            {t("permits.collapseAll")}
-          </button>
-        ) : null}
-      </div>
-      {selectedCount(selection, total) > 0 ? (
-        <SelectionBar selection={selection} setSelection={setSelection} total={total} filter={filter} sort={sort} rowsById={rowsById} shownCount={loadedIds.length} />
-      ) : null}
-      {total === 0 ? (
-        <ListEmpty state={state} update={update} />
-      ) : (
-        <VirtualTable
-          virtualizer={virtualizer}
-          scrollRef={scrollRef}
-          colCount={COLS}
-          ariaLabel={t("permits.title")}
-          testId="permit-list"
-          className="grouped"
-          head={
-            <HeaderRow
-              sort={sort}
-              onSort={(field) => update({ ...state, sort: nextSort(sort, field) })}
-              selectAll={{ checked: shownAll, indeterminate: !shownAll && shownSome, onChange: () => setSelection((s) => toggleShown(s, loadedIds)) }}
-            />
+    <ListFrame
+      state={state}
+      update={update}
+      filter={filter}
+      total={total}
+      selection={sel}
+      top={
+        <>
+          <span className="muted">{t("permits.groupCount", { count: top.length, n: f.number(top.length) })}</span>
+          {expanded.size > 0 ? (
+            <button type="button" className="btn-link small" onClick={() => setExpanded(new Set())}>
+              {t("permits.collapseAll")}
+            </button>
+          ) : null}
+        </>
+      }
+      virtualizer={virtualizer}
+      scrollRef={scrollRef}
+      className="grouped"
+      renderRow={(index, measure) => {
+        const it = items[index];
+        if (!it) return null;
+        switch (it.kind) {
+          case "group": {
+            const id = pathId(it.path);
+            return (
+              <tr
+                key={`g${id}`}
+                {...measure}
+                className={`group-row depth-${it.depth}`}
+                tabIndex={0}
+                aria-expanded={it.expanded}
+                aria-level={it.depth + 1}
+                data-testid="permit-group"
+                data-key={it.path[it.path.length - 1] ?? ""}
+                onClick={() => toggleGroup(it.path)}
+                onKeyDown={(e) => {
+                  if ((e.key === "ArrowRight" && !it.expanded) || (e.key === "ArrowLeft" && it.expanded) || e.key === " ") {
+                    e.preventDefault();
+                    toggleGroup(it.path);
+                    return;
+                  }
+                  onRowKeyDown(e, () => toggleGroup(it.path));
+                }}
+              >
+                <td colSpan={COLS} style={{ paddingLeft: 10 + it.depth * 18 }}>
+                  <span className="group-caret" aria-hidden="true">
+                    <Icon name={it.expanded ? "chevronDown" : "chevronRight"} size={14} />
+                  </span>
+                  <span className="group-label">{l.key(it.groupBy, it.path[it.path.length - 1] ?? null)}</span>
+                  <span className="group-count">{f.number(it.count)}</span>
+                </td>
+              </tr>
+            );
           }
-          renderRow={(index, measure) => {
-            const it = items[index];
-            if (!it) return null;
-            switch (it.kind) {
-              case "group": {
-                const id = pathId(it.path);
-                return (
-                  <tr
-                    key={`g${id}`}
-                    {...measure}
-                    className={`group-row depth-${it.depth}`}
-                    tabIndex={0}
-                    aria-expanded={it.expanded}
-                    aria-level={it.depth + 1}
-                    data-testid="permit-group"
-                    data-key={it.path[it.path.length - 1] ?? ""}
-                    onClick={() => toggleGroup(it.path)}
-                    onKeyDown={(e) => {
-                      if ((e.key === "ArrowRight" && !it.expanded) || (e.key === "ArrowLeft" && it.expanded) || e.key === " ") {
-                        e.preventDefault();
-                        toggleGroup(it.path);
-                        return;
-                      }
-                      onRowKeyDown(e, () => toggleGroup(it.path));
-                    }}
+          case "row":
+            return (
+              <PermitTr key={`r${it.row.id}`} row={it.row} index={index} measure={measure} selected={isSelected(sel.selection, it.row.id)} onSelect={sel.onSelect} open={open} indent={it.depth} />
+            );
+          case "pending":
+            return <PlaceholderTr key={it.id} measure={measure} indent={it.depth} />;
+          case "more":
+            return (
+              <tr key={`m${pathId(it.path)}`} {...measure} className="row-more">
+                <td colSpan={COLS} style={{ paddingLeft: 10 + it.depth * 18 }}>
+                  <button
+                    type="button"
+                    className="btn-link small"
+                    onClick={() => setPagesLoaded((p) => ({ ...p, [pathId(it.path)]: (p[pathId(it.path)] ?? 1) + 1 }))}
                   >
-                    <td colSpan={COLS} style={{ paddingLeft: 10 + it.depth * 18 }}>
-                      <span className="group-caret" aria-hidden="true">
-                        <Icon name={it.expanded ? "chevronDown" : "chevronRight"} size={14} />
-                      </span>
-                      <span className="group-label">{l.key(it.groupBy, it.path[it.path.length - 1] ?? null)}</span>
-                      <span className="group-count">{f.number(it.count)}</span>
-                    </td>
-                  </tr>
-                );
-              }
-              case "row":
-                return (
-                  <PermitTr key={`r${it.row.id}`} row={it.row} index={index} measure={measure} selected={isSelected(selection, it.row.id)} onSelect={onSelect} open={open} indent={it.depth} />
-                );
-              case "pending":
-                return <PlaceholderTr key={it.id} measure={measure} indent={it.depth} />;
-              case "more":
-                return (
-                  <tr key={`m${pathId(it.path)}`} {...measure} className="row-more">
-                    <td colSpan={COLS} style={{ paddingLeft: 10 + it.depth * 18 }}>
-                      <button
-                        type="button"
-                        className="btn-link small"
-                        onClick={() => setPagesLoaded((p) => ({ ...p, [pathId(it.path)]: (p[pathId(it.path)] ?? 1) + 1 }))}
-                      >
-                        {t("permits.loadMoreOf", { shown: f.number(it.loaded), total: f.number(it.count) })}
-                      </button>
-                    </td>
-                  </tr>
-                );
-            }
-          }}
-        />
-      )}
-    </div>
+                    {t("permits.loadMoreOf", { shown: f.number(it.loaded), total: f.number(it.count) })}
+                  </button>
+                </td>
+              </tr>
+            );
+        }
+      }}
+    />
   );
 }

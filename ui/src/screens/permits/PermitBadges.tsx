@@ -1,20 +1,35 @@
 import { useTranslation } from "react-i18next";
 import type { ExpiryStatus, PermitStatus } from "../../api/types";
 import { Badge } from "../../components/Badge";
-import { formatDaysLeft } from "../../lib/plainDate";
 import { EXPIRY_ICON, EXPIRY_TONE, STATUS_TONE, usePermitLabels } from "./labels";
 
-/** Expiry status as a coloured badge with its icon, and the days left beside it. */
-export function ExpiryBadge({ status, daysLeft, compact = false }: { status: ExpiryStatus; daysLeft: number | null; compact?: boolean }) {
+/**
+ * Expiry status as a coloured badge with its icon, and the days left beside it: the full phrase
+ * ("in 12 days"), the short one ("12 d left", full phrase as tooltip) where a table must stay
+ * narrow, or none (kanban cards).
+ */
+export function ExpiryBadge({
+  status,
+  daysLeft,
+  days = "long",
+}: {
+  status: ExpiryStatus;
+  daysLeft: number | null;
+  days?: "long" | "short" | "none";
+}) {
   const { t } = useTranslation();
   const l = usePermitLabels();
-  const days = daysLeft == null ? null : formatDaysLeft(daysLeft, l.locale);
+  const long = daysLeft == null ? null : l.daysLeft(daysLeft);
   return (
     <span className="expiry" data-expiry={status}>
       <Badge tone={EXPIRY_TONE[status]} icon={EXPIRY_ICON[status]} title={t(`permits.expiryHint.${status}`)}>
         {l.expiry(status)}
       </Badge>
-      {days && !compact ? <span className="expiry-days muted small">{days}</span> : null}
+      {long != null && days !== "none" ? (
+        <span className="expiry-days muted small" title={days === "short" ? long : undefined} data-testid="expiry-days">
+          {days === "short" ? l.daysLeftShort(daysLeft!) : long}
+        </span>
+      ) : null}
     </span>
   );
 }

@@ -2,23 +2,24 @@
 // renewal link, renewal in progress, snooze), next to the read-only data from the permit office,
 // the reminders sent and the sync history. #/permits/new enters a permit by hand.
 import { useEffect, useState } from "react";
-import { useForm } from "react-hook-form";
-import { zodResolver } from "@hookform/resolvers/zod";
+import type { UseFormRegisterReturn } from "react-hook-form";
 import { z } from "zod";
 import { useTranslation } from "react-i18next";
-import { ApiFailure, toFailure } from "../../api/client";
+import { ApiFailure } from "../../api/client";
 import { useCreatePermit, usePermit, usePermitTypes, useSavePermit } from "../../api/queries";
-import type { ApiError, NewPermit, PermitDetail, PermitEdit, PermitStatus } from "../../api/types";
+import type { NewPermit, PermitDetail, PermitEdit, PermitStatus } from "../../api/types";
 import { SaveButtons } from "../../components/SaveButtons";
 import { UnsavedChangesDialog } from "../../components/UnsavedChangesDialog";
 import { ControlPanel } from "../../components/ControlPanel";
-import { EmptyState } from "../../components/EmptyState";
 import { Details, ErrorBox } from "../../components/ErrorBox";
 import { Field } from "../../components/Field";
 import { Icon } from "../../components/Icon";
+import { RecordFallback } from "../../components/RecordFallback";
+import { SaveError } from "../../components/SaveError";
 import { useToast } from "../../components/Toast";
 import { PERMIT_STATUSES } from "../../lib/permitSearch";
-import { navigate, useLeaveGuard } from "../../lib/router";
+import { navigate } from "../../lib/router";
+import { useEditForm } from "../../lib/useEditForm";
 import { useFormat } from "../../lib/useFormat";
 import { ExpiryBadge, StatusBadge } from "./PermitBadges";
 import { PermitPicker, type PermitRef } from "./PermitPicker";
@@ -68,52 +69,32 @@ function listPath(backQuery: string) {
 export function PermitForm({ idParam, backQuery }: { idParam: string; backQuery: string }) {
   const { t } = useTranslation();
   const id = idParam === "new" ? null : Number(idParam);
-  const permit = usePermit(id != null && Number.isInteger(id) ? id : null);
-  const crumbs = [{ label: t("permits.title"), to: listPath(backQuery) }];
+  const valid = id != null && Number.isInteger(id);
+  const permit = usePermit(valid ? id : null);
 
   if (idParam === "new") return <NewPermitForm backQuery={backQuery} />;
-  if (id == null || !Number.isInteger(id) || permit.isError) {
-    const notFound = !permit.isError || (permit.error instanceof ApiFailure && permit.error.code === "not_found");
+  if (!valid || permit.isError || permit.isPending) {
+    const notFound = permit.error instanceof ApiFailure && permit.error.code === "not_found";
     return (
-      <div className="screen">
-        <ControlPanel crumbs={[...crumbs, { label: idParam }]} />
-        <div className="content">
-          {notFound ? (
-            <EmptyState icon="permit" title={t("errors.code.not_found")} body={t("permits.notFound")}>
-              <button type="button" className="btn btn-secondary" onClick={() => navigate(listPath(backQuery))}>
-                {t("permits.backToList")}
-              </button>
-            </EmptyState>
-          ) : (
-            <ErrorBox error={permit.error} onRetry={() => void permit.refetch()} />
-          )}
-        </div>
-      </div>
-    );
-  }
-  if (permit.isPending) {
-    return (
-      <div className="screen">
-        <ControlPanel crumbs={[...crumbs, { label: "…" }]} />
-        <div className="content">
-          <p className="muted">{t("common.loading")}</p>
-        </div>
-      </div>
+      <RecordFallback
+        crumbs={[{ label: t("permits.title"), to: listPath(backQuery) }]}
+        idParam={idParam}
+        pending={valid && permit.isPending}
+        error={permit.isError && !notFound ? permit.error : null}
+        onRetry={() => void permit.refetch()}
+        notFound={{ icon: "permit", body: t("permits.notFound"), backLabel: t("permits.backToList"), backTo: listPath(backQuery) }}
+      />
     );
   }
   return <PermitFormBody key={permit.data.permit.id} detail={permit.data} backQuery={backQuery} />;
 }
 
-/** Puts a backend error's field messages next to their fields; returns what is left. */
-function placeFieldErrors(e: unknown, fields: readonly string[], place: (field: string, message: string) => void): ApiError {
-  const err = (e instanceof ApiFailure ? e : toFailure(e)).error;
-  const rest = err.fields.filter((fe) => {
-    const name = fe.field === "renewal_of" ? "renewal_of_id" : fe.field;
-    if (!fields.includes(name)) return true;
-    place(name, fe.message);
-    return false;
-  });
-  return { ...err, fields: rest };
+/** The form field a backend field error belongs to ("renewal_of" is the picker's id). */
+function fieldIn<F extends string>(fields: readonly F[]) {
+  return (field: string): F | null => {
+    const name = field === "renewal_of" ? "renewal_of_id" : field;
+    return (fields as readonly string[]).includes(name) ? (name as F) : null;
+  };
 }
 
 export function PermitFormBody({ detail, backQuery = "" }: { detail: PermitDetail; backQuery?: string }) {
@@ -144,12 +125,14 @@ export function PermitFormBody({ detail, backQuery = "" }: { detail: PermitDetai
         return t("permits.event.other", { value: message || kind });
     }
   };
-  const [apiError, setApiError] = useState<ApiError | null>(null);
   const [renewalOf, setRenewalOf] = useState<PermitRef | null>(detail.renewal_of);
-  const form = useForm<EditValues>({ resolver: zodResolver(editSchema), defaultValues: toEditValues(detail), mode: "onSubmit", reValidateMode: "onChange" });
-  const { register, handleSubmit, reset, setValue, setError, formState } = form;
+  const { form, guard, apiError, setApiError, submit } = useEditForm<EditValues>({
+    schema: editSchema,
+    defaultValues: toEditValues(detail),
+    fieldOf: fieldIn(EDIT_FIELDS),
+  });
+  const { register, reset, setValue, formState } = form;
   const { errors, isDirty, isSubmitting } = formState;
-  const guard = useLeaveGuard(isDirty && !isSubmitting);
   const p = detail.permit;
 
   // A sync or another window changed the permit: show it, unless the user is editing.
@@ -160,16 +143,11 @@ export function PermitFormBody({ detail, backQuery = "" }: { detail: PermitDetai
     }
   }, [detail, reset, form.formState.isDirty]);
 
-  const onSubmit = handleSubmit(async (values) => {
-    setApiError(null);
-    try {
-      const saved = await save.mutateAsync({ id: p.id, edit: toEdit(values) });
-      reset(toEditValues(saved));
-      setRenewalOf(saved.renewal_of);
-      toast.show(t("permits.savedToast", { permit: saved.permit.permit_number ?? saved.permit.registration_id }));
-    } catch (e) {
-      setApiError(placeFieldErrors(e, EDIT_FIELDS, (name, message) => setError(name as keyof EditValues, { type: "server", message })));
-    }
+  const onSubmit = submit(async (values) => {
+    const saved = await save.mutateAsync({ id: p.id, edit: toEdit(values) });
+    reset(toEditValues(saved));
+    setRenewalOf(saved.renewal_of);
+    toast.show(t("permits.savedToast", { permit: saved.permit.permit_number ?? saved.permit.registration_id }));
   });
 
   const discard = () => {
@@ -192,15 +170,7 @@ export function PermitFormBody({ detail, backQuery = "" }: { detail: PermitDetai
       <ControlPanel crumbs={[{ label: t("permits.title"), to: listPath(backQuery) }, { label: title }]} primary={actions} />
       <div className="content form-layout">
         <div className="form-main">
-          {apiError && (apiError.fields.length > 0 || apiError.code !== "validation") ? <ErrorBox error={new ApiFailure(apiError)} /> : null}
-          {apiError && apiError.fields.length === 0 && apiError.code === "validation" ? (
-            <div className="alert alert-critical" role="alert">
-              <Icon name="alert" size={18} />
-              <div className="alert-body">
-                <strong>{t("form.fixFields")}</strong>
-              </div>
-            </div>
-          ) : null}
+          <SaveError error={apiError} />
           {detail.detail_error ? (
             <div className="alert alert-warning" role="status" data-testid="detail-error">
               <Icon name="alert" size={18} />
@@ -229,15 +199,7 @@ export function PermitFormBody({ detail, backQuery = "" }: { detail: PermitDetai
             <fieldset>
               <legend>{t("permits.sectionOffice")}</legend>
               <div className="grid-2">
-                <Field label={l.field("status")} name="status" error={errors.status?.message}>
-                  <select data-testid="field-status" {...register("status")}>
-                    {PERMIT_STATUSES.map((s) => (
-                      <option key={s} value={s}>
-                        {l.status(s)}
-                      </option>
-                    ))}
-                  </select>
-                </Field>
+                <StatusField error={errors.status?.message} input={register("status")} />
                 <Field label={l.field("expiry_date")} name="expiry_date" error={errors.expiry_date?.message} hint={p.connection_id != null ? t("permits.expiryHintSynced") : undefined}>
                   <input type="date" data-testid="field-expiry_date" {...register("expiry_date")} />
                 </Field>
@@ -353,6 +315,22 @@ export function PermitFormBody({ detail, backQuery = "" }: { detail: PermitDetai
   );
 }
 
+/** The permit's status, as both the edit form and the new-permit form ask for it. */
+function StatusField({ error, input }: { error: string | undefined; input: UseFormRegisterReturn<"status"> }) {
+  const l = usePermitLabels();
+  return (
+    <Field label={l.field("status")} name="status" error={error}>
+      <select data-testid="field-status" {...input}>
+        {PERMIT_STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {l.status(s)}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
 function Fact({ label, value }: { label: string; value: React.ReactNode }) {
   const { t } = useTranslation();
   return (
@@ -381,17 +359,15 @@ export function NewPermitForm({ backQuery = "" }: { backQuery?: string }) {
   const toast = useToast();
   const create = useCreatePermit();
   const types = usePermitTypes();
-  const [apiError, setApiError] = useState<ApiError | null>(null);
-  const form = useForm<NewValues>({
-    resolver: zodResolver(newSchema),
+  const { form, guard, apiError, submit } = useEditForm<NewValues>({
+    schema: newSchema,
     defaultValues: { applicant: "", permit_type_name: "", permit_number: "", status: "active", expiry_date: "" },
+    fieldOf: fieldIn(NEW_FIELDS),
   });
-  const { register, handleSubmit, setError, formState } = form;
-  const { errors, isDirty, isSubmitting } = formState;
-  const guard = useLeaveGuard(isDirty && !isSubmitting);
+  const { register, formState } = form;
+  const { errors, isSubmitting } = formState;
 
-  const onSubmit = handleSubmit(async (v) => {
-    setApiError(null);
+  const onSubmit = submit(async (v) => {
     const input: NewPermit = {
       applicant: v.applicant.trim(),
       permit_type_name: v.permit_type_name.trim(),
@@ -399,13 +375,9 @@ export function NewPermitForm({ backQuery = "" }: { backQuery?: string }) {
       status: v.status,
       expiry_date: v.expiry_date || null,
     };
-    try {
-      const row = await create.mutateAsync(input);
-      toast.show(t("permits.created", { permit: row.permit_number ?? row.registration_id }));
-      navigate(`/permits/${row.id}${backQuery ? `?${backQuery}` : ""}`, { force: true, replace: true });
-    } catch (e) {
-      setApiError(placeFieldErrors(e, NEW_FIELDS, (name, message) => setError(name as keyof NewValues, { type: "server", message })));
-    }
+    const row = await create.mutateAsync(input);
+    toast.show(t("permits.created", { permit: row.permit_number ?? row.registration_id }));
+    navigate(`/permits/${row.id}${backQuery ? `?${backQuery}` : ""}`, { force: true, replace: true });
   });
 
   const busy = isSubmitting || create.isPending;
@@ -446,15 +418,7 @@ export function NewPermitForm({ backQuery = "" }: { backQuery?: string }) {
                 <Field label={t("permits.field.permit_number")} name="permit_number" error={errors.permit_number?.message}>
                   <input type="text" autoComplete="off" data-testid="field-permit_number" {...register("permit_number")} />
                 </Field>
-                <Field label={l.field("status")} name="status" error={errors.status?.message}>
-                  <select data-testid="field-status" {...register("status")}>
-                    {PERMIT_STATUSES.map((s) => (
-                      <option key={s} value={s}>
-                        {l.status(s)}
-                      </option>
-                    ))}
-                  </select>
-                </Field>
+                <StatusField error={errors.status?.message} input={register("status")} />
                 <Field label={l.field("expiry_date")} name="expiry_date" error={errors.expiry_date?.message}>
                   <input type="date" data-testid="field-expiry_date" {...register("expiry_date")} />
                 </Field>

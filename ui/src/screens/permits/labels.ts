@@ -4,8 +4,8 @@ import { useTranslation } from "react-i18next";
 import type { ExpiryStatus, GroupBy, PermitCategory, PermitField, PermitStatus } from "../../api/types";
 import type { Tone } from "../../components/Badge";
 import type { IconName } from "../../components/Icon";
-import { formatPlainDate } from "../../lib/plainDate";
-import { localeOf } from "../../lib/format";
+import { formatDaysLeft, formatPlainDate } from "../../lib/plainDate";
+import { formatNumber, localeOf } from "../../lib/format";
 
 export const EXPIRY_TONE: Record<ExpiryStatus, Tone> = {
   ok: "ok",
@@ -72,7 +72,17 @@ export function usePermitLabels() {
       }
     };
     const date = (d: string | null | undefined) => formatPlainDate(d, locale);
-    return { field, expiry, status, category, groupBy, key, date, locale };
+    /** "in 12 days", "3 days ago": the full phrase. */
+    const daysLeft = (days: number) => formatDaysLeft(days, locale);
+    /** "12 d left", "3 d ago": the list's cell, where the full phrase would widen the table. */
+    const daysLeftShort = (days: number) => {
+      if (days === 0) return t("permits.daysShort.today");
+      if (days === 1) return t("permits.daysShort.tomorrow");
+      if (days === -1) return t("permits.daysShort.yesterday");
+      const n = formatNumber(Math.abs(days), locale);
+      return days > 0 ? t("permits.daysShort.left", { n }) : t("permits.daysShort.ago", { n });
+    };
+    return { field, expiry, status, category, groupBy, key, date, daysLeft, daysLeftShort, locale };
   }, [t, locale]);
 }
 

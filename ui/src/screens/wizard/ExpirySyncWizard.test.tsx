@@ -135,7 +135,7 @@ describe("expiry-sync wizard", () => {
     expect(within(wizard).getByTestId("wizard-estimate")).toHaveTextContent("About 50 s at 10 requests per second.");
     await user.click(within(wizard).getByTestId("btn-wizard-start"));
     await waitFor(() =>
-      expect(call).toHaveBeenCalledWith("start_expiry_sync", { connection_id: 4, options: { limit: null, refresh_all: false } }),
+      expect(call).toHaveBeenCalledWith("start_expiry_sync", { connection_id: 4, options: { limit: null, refresh_all: false, selection: [], batching: null } }),
     );
 
     // Step 3: live progress from "progress" events.
@@ -216,7 +216,7 @@ describe("expiry-sync wizard", () => {
     await user.click(within(wizard).getByTestId("btn-wizard-next"));
     await user.click(await within(wizard).findByTestId("btn-wizard-start"));
     await waitFor(() =>
-      expect(call).toHaveBeenCalledWith("start_expiry_sync", { connection_id: 4, options: { limit: 10, refresh_all: true } }),
+      expect(call).toHaveBeenCalledWith("start_expiry_sync", { connection_id: 4, options: { limit: 10, refresh_all: true, selection: [], batching: null } }),
     );
 
     // Closing while it runs asks first; staying keeps the wizard.

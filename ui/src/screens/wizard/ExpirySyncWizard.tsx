@@ -147,7 +147,7 @@ export function ExpirySyncWizard({ onClose, connectionId = null }: { onClose: ()
     try {
       const id = await call("start_expiry_sync", {
         connection_id: chosen,
-        options: { limit: scope === "test" ? TEST_LIMIT : null, refresh_all: refreshAll },
+        options: { limit: scope === "test" ? TEST_LIMIT : null, refresh_all: refreshAll, selection: [], batching: null },
       });
       setLastScope(scope);
       follow(id);
