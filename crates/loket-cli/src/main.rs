@@ -1,6 +1,7 @@
 //! `loket`: the engine without a window — migrations, jobs, runs, the sandbox, and a
 //! loopback HTTP bridge that serves the UI to a browser.
 
+mod einvoice;
 mod serve;
 
 use std::path::PathBuf;
@@ -63,6 +64,12 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         hacienda_port: u16,
     },
+    /// Connections to outside systems.
+    #[command(subcommand)]
+    Connection(ConnectionCommand),
+    /// E-invoices: issuer, certificate, import, sign, submit, status, answers, retry queue.
+    #[command(subcommand)]
+    Einvoice(einvoice::EinvoiceCommand),
     /// Serve the UI and the command API on loopback, for a browser.
     Serve {
         #[arg(long, default_value_t = 0)]
@@ -71,6 +78,14 @@ enum Command {
         #[arg(long, default_value = "ui/dist")]
         ui_dir: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum ConnectionCommand {
+    /// Add a connection (the secret goes to the keyring).
+    Add(einvoice::ConnectionAdd),
+    /// List connections.
+    List,
 }
 
 #[tokio::main]
@@ -186,6 +201,21 @@ async fn main() -> anyhow::Result<()> {
             handle.abort();
         }
         Command::Serve { port, ui_dir } => serve::serve(engine.clone(), port, ui_dir).await?,
+        Command::Connection(ConnectionCommand::Add(a)) => {
+            einvoice::add_connection(engine, a).await?
+        }
+        Command::Connection(ConnectionCommand::List) => {
+            for c in engine.list_connections().await? {
+                println!(
+                    "{:>4}  {:<10} {:<28} {}",
+                    c.id,
+                    c.kind.as_str(),
+                    c.name,
+                    c.base_url
+                );
+            }
+        }
+        Command::Einvoice(command) => einvoice::run(engine, command).await?,
         Command::Sim { .. } => {}
     }
     Ok(())

@@ -328,3 +328,176 @@ async fn a_transient_failure_waits_on_the_retry_queue_and_goes_through_later() {
         queue.len()
     );
 }
+
+/// Signed copies of the sample documents, `n` of them.
+async fn signed_documents(h: &Harness, connection_id: i64, n: usize) {
+    let sample = std::fs::read(sample_csv()).unwrap();
+    let base = loket_einvoice::import::import_csv(&sample).unwrap();
+    let drafts: Vec<_> = (0..n)
+        .map(|i| {
+            let mut d = base[i % base.len()].clone();
+            d.external_ref = format!("COPY-{i}");
+            d
+        })
+        .collect();
+    h.engine
+        .add_einvoice_drafts(connection_id, "json", drafts)
+        .await
+        .unwrap();
+    assert_eq!(
+        run(&h.engine, connection_id, JobKind::EinvoiceSign, None)
+            .await
+            .status,
+        RunStatus::Succeeded
+    );
+}
+
+async fn posts_to_recepcion(engine: &Engine, connection_id: i64) -> usize {
+    engine
+        .list_log(&loket_core::LogFilter {
+            connection_id: Some(connection_id),
+            only_errors: false,
+            endpoint_contains: Some("recepcion".into()),
+            limit: Some(10_000),
+        })
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.method == "POST")
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_or_interrupted_submission_never_sends_a_document_twice() {
+    let h = harness(loket_sim::SimConfig {
+        faults: loket_sim::Faults {
+            latency_ms: 20,
+            ..loket_sim::Faults::default()
+        },
+        ..loket_sim::SimConfig::default()
+    })
+    .await;
+    let c = h
+        .engine
+        .save_connection(hacienda(&h.sim.hacienda_url, loket_sim::HACIENDA_PASSWORD))
+        .await
+        .unwrap();
+    h.engine
+        .save_issuer(IssuerProfile {
+            connection_id: c.id,
+            issuer: issuer(),
+            branch: 1,
+            terminal: 1,
+            provider_id: "206920142".into(),
+        })
+        .await
+        .unwrap();
+    let p12 = legacy_p12(h.dir.path());
+    h.engine
+        .set_certificate(c.id, p12, "1234".into())
+        .await
+        .unwrap();
+    let n = 60;
+    signed_documents(&h, c.id, n).await;
+
+    // A run of batches of 10, one at a time, 1 s apart, cancelled after its first batch.
+    let mut events = h.engine.subscribe();
+    let options = RunOptions {
+        batching: Some(loket_core::Batching {
+            batch_size: 10,
+            batch_delay_seconds: 1,
+            max_concurrent_batches: 1,
+        }),
+        ..RunOptions::default()
+    };
+    let run_id = h
+        .engine
+        .start_einvoice_run(c.id, JobKind::EinvoiceSubmit, options, None)
+        .await
+        .unwrap();
+    let cancelled = loop {
+        match events.recv().await {
+            Ok(loket_engine::EngineEvent::Progress(p)) if p.run_id == run_id && p.done >= 10 => {
+                h.engine.cancel_run(run_id).await.unwrap();
+            }
+            Ok(loket_engine::EngineEvent::RunFinished(r)) if r.id == run_id => break r,
+            _ => {}
+        }
+    };
+    assert_eq!(cancelled.status, RunStatus::Cancelled, "{cancelled:?}");
+    let sent_before = cancelled.counts.updated as usize;
+    assert!((10..n).contains(&sent_before), "{cancelled:?}");
+
+    // Two documents as a killed process leaves them: one noted but never sent, one sent but
+    // not yet marked as sent.
+    let waiting = h
+        .engine
+        .einvoices(c.id, &[DocumentState::Signed], 1000)
+        .await
+        .unwrap();
+    let (never_sent, sent_unmarked) = (&waiting[0], &waiting[1]);
+    let store = h.engine.store();
+    let now = chrono::Utc::now();
+    assert!(store.begin_submit(never_sent.id, now).await.unwrap());
+    assert!(store.begin_submit(sent_unmarked.id, now).await.unwrap());
+    let session = loket_connect::hacienda::HaciendaSession::new(
+        loket_connect::hacienda::HaciendaClient::new(
+            loket_connect::ConnectionClient::new(
+                loket_connect::ConnectionSettings {
+                    connection_id: c.id,
+                    base_url: url::Url::parse(&h.sim.hacienda_url).unwrap(),
+                    timeout: Duration::from_secs(5),
+                    rate_per_sec: None,
+                    max_concurrent: 1,
+                    secrets: vec![],
+                    max_retries: 0,
+                },
+                None,
+            )
+            .unwrap(),
+            loket_core::Environment::Staging,
+        ),
+        loket_sim::HACIENDA_USERNAME.into(),
+        loket_sim::HACIENDA_PASSWORD.into(),
+    );
+    let outside = session
+        .submit(&loket_connect::hacienda::Submission {
+            clave: sent_unmarked.clave.clone().unwrap(),
+            fecha: "2026-12-03T10:00:00-06:00".into(),
+            issuer_id_type: "01".into(),
+            issuer_id: "206920142".into(),
+            receiver: None,
+            signed_xml: sent_unmarked.signed_xml.clone().unwrap(),
+            callback_url: None,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        outside,
+        loket_connect::hacienda::SubmitOutcome::Received { .. }
+    ));
+
+    // Resume: everything left goes out, each document exactly once (the one Hacienda already
+    // has is asked about, not sent again).
+    let resumed = run(&h.engine, c.id, JobKind::EinvoiceSubmit, None).await;
+    assert_eq!(resumed.status, RunStatus::Succeeded, "{resumed:?}");
+    assert!(states(&h.engine, c.id)
+        .await
+        .iter()
+        .all(|s| s == "submitted"));
+    // The integration log is written in batches: give it a moment to catch up.
+    let mut posts = 0;
+    for _ in 0..50 {
+        posts = posts_to_recepcion(&h.engine, c.id).await;
+        if posts >= n - 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        (posts, posts_to_recepcion(&h.engine, c.id).await),
+        (n - 1, n - 1),
+        "one POST per document; the one sent from outside not again"
+    );
+}

@@ -90,6 +90,15 @@ pub struct NewResponse {
     pub error_codes: String,
 }
 
+/// What an answer does to its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerEffect {
+    /// The document takes the answer's state; `decided` stamps the decision time.
+    Moves { decided: bool },
+    /// The answer is kept, but says nothing usable (unreadable): the document stays as it was.
+    Informs,
+}
+
 /// A stored answer.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ResponseRecord {
@@ -390,14 +399,14 @@ impl Store {
         Ok(())
     }
 
-    /// Records an answer (when `keep` — the company's "store responses" setting) and moves the
-    /// document to `state`; a final state stamps the decision time.
+    /// Records an answer (when `keep` — the company's "store responses" setting) and applies
+    /// its effect on the document.
     pub async fn record_response(
         &self,
         id: i64,
         response: &NewResponse,
         keep: bool,
-        final_state: bool,
+        effect: AnswerEffect,
     ) -> Result<()> {
         let mut tx = self.write_transaction().await?;
         if keep {
@@ -420,18 +429,32 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let decided = final_state.then_some(response.received_at);
-        sqlx::query!(
-            "UPDATE einvoice SET state = ?, decided_at = IFNULL(?, decided_at),
-                 submitted_at = IFNULL(submitted_at, ?), updated_at = ? WHERE id = ?",
-            response.state,
-            decided,
-            response.received_at,
-            response.received_at,
-            id
-        )
-        .execute(&mut *tx)
-        .await?;
+        match effect {
+            AnswerEffect::Moves { decided } => {
+                let decided = decided.then_some(response.received_at);
+                sqlx::query!(
+                    "UPDATE einvoice SET state = ?, decided_at = IFNULL(?, decided_at),
+                         submitted_at = IFNULL(submitted_at, ?), updated_at = ? WHERE id = ?",
+                    response.state,
+                    decided,
+                    response.received_at,
+                    response.received_at,
+                    id
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+            AnswerEffect::Informs => {
+                sqlx::query!(
+                    "UPDATE einvoice SET last_error = ?, updated_at = ? WHERE id = ?",
+                    response.detail,
+                    response.received_at,
+                    id
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -26,8 +26,8 @@ use sqlx::SqlitePool;
 
 pub use connections::ConnectionRow;
 pub use einvoices::{
-    EinvoiceRecord, Generated, IssuerRecord, NewEinvoice, NewResponse, ResponseRecord, RetryEntry,
-    RetryRecord,
+    AnswerEffect, EinvoiceRecord, Generated, IssuerRecord, NewEinvoice, NewResponse,
+    ResponseRecord, RetryEntry, RetryRecord,
 };
 pub use error::StoreError;
 pub use jobs::JobRow;

@@ -8,7 +8,7 @@ use loket_connect::RemoteError;
 use loket_core::{DocumentState, EinvoiceSettings, ErrorCategory, RetryDecision, RetryOperation};
 use loket_einvoice::import::DocumentDraft;
 use loket_einvoice::{Clave, Consecutivo, SigningIdentity, Situation};
-use loket_store::{Generated, NewResponse, RetryEntry};
+use loket_store::{AnswerEffect, Generated, NewResponse, RetryEntry};
 use serde::{Deserialize, Serialize};
 
 use super::{costa_rica_time, parse_issuer};
@@ -283,7 +283,12 @@ impl Engine {
                 };
                 self.inner
                     .store
-                    .record_response(id, &response, settings.store_responses, true)
+                    .record_response(
+                        id,
+                        &response,
+                        settings.store_responses,
+                        AnswerEffect::Moves { decided: true },
+                    )
                     .await?;
                 self.inner.store.set_einvoice_error(id, &cause, now).await?;
                 self.step_result(id, StepOutcome::Failed, Some(cause)).await
@@ -342,10 +347,10 @@ impl Engine {
         settings: &EinvoiceSettings,
     ) -> Result<()> {
         let now = self.now();
-        let (response, final_state) = decode_status(body, status, now);
+        let (response, effect) = decode_status(body, status, now);
         self.inner
             .store
-            .record_response(id, &response, settings.store_responses, final_state)
+            .record_response(id, &response, settings.store_responses, effect)
             .await?;
         self.changed(&["einvoices"]);
         Ok(())
@@ -361,10 +366,7 @@ impl Engine {
         settings: &EinvoiceSettings,
     ) -> Result<StepResult> {
         let now = self.now();
-        let message = match &e.details {
-            Some(d) => format!("{} {d}", e.message),
-            None => e.message.clone(),
-        };
+        let message = failure_text(&e);
         self.inner
             .store
             .set_einvoice_error(id, &message, now)
@@ -418,6 +420,23 @@ impl Engine {
     }
 }
 
+/// A failure in one line for the document and the queue: our message, plus the server's own
+/// words when they are short text (an HTML error page says nothing a clerk can use).
+fn failure_text(e: &RemoteError) -> String {
+    let details = e
+        .details
+        .as_deref()
+        .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|d| !d.is_empty() && !d.starts_with('<'));
+    match details {
+        Some(d) if d.chars().count() > 300 => {
+            format!("{} {}…", e.message, d.chars().take(300).collect::<String>())
+        }
+        Some(d) => format!("{} {d}", e.message),
+        None => e.message.clone(),
+    }
+}
+
 /// Sending first: a document not yet with Hacienda matters more than news about one that is.
 fn retry_priority(operation: RetryOperation) -> i64 {
     match operation {
@@ -427,13 +446,13 @@ fn retry_priority(operation: RetryOperation) -> i64 {
     }
 }
 
-/// A status JSON as a stored answer, and whether its state is final. A reply that cannot be
-/// read is kept as received, in state "error", rather than lost.
+/// A status JSON as a stored answer and its effect on the document. A reply that cannot be
+/// read is kept as received (state "error" on the answer) and leaves the document as it was.
 pub(crate) fn decode_status(
     body: &str,
     status: Option<u16>,
     now: DateTime<Utc>,
-) -> (NewResponse, bool) {
+) -> (NewResponse, AnswerEffect) {
     let mut response = NewResponse {
         received_at: now,
         http_status: status,
@@ -448,7 +467,7 @@ pub(crate) fn decode_status(
         Ok(r) => r,
         Err(e) => {
             response.detail = Some(format!("Hacienda's answer could not be read: {e}"));
-            return (response, false);
+            return (response, AnswerEffect::Informs);
         }
     };
     let state = match &reply.state {
@@ -472,5 +491,53 @@ pub(crate) fn decode_status(
         Ok(None) => {}
         Err(e) => response.detail = Some(format!("The attached answer could not be read: {e}")),
     }
-    (response, state.is_final())
+    (
+        response,
+        AnswerEffect::Moves {
+            decided: state.is_final(),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use loket_connect::FailureKind;
+
+    #[test]
+    fn a_failure_keeps_short_server_words_and_drops_error_pages() {
+        let e = |details: &str| {
+            RemoteError::new(FailureKind::Status, ErrorCategory::Server, "HTTP 500.")
+                .with_details(details.to_string())
+        };
+        assert_eq!(
+            failure_text(&e("Servicio no\n disponible")),
+            "HTTP 500. Servicio no disponible"
+        );
+        assert_eq!(
+            failure_text(&e("<html><body>500</body></html>")),
+            "HTTP 500."
+        );
+        assert!(failure_text(&e(&"x".repeat(400))).ends_with("…"));
+    }
+
+    #[test]
+    fn status_replies_become_stored_answers_and_unreadable_ones_are_kept() {
+        let now = Utc::now();
+        let (r, effect) = decode_status(
+            r#"{"clave":"506","ind-estado":"procesando"}"#,
+            Some(200),
+            now,
+        );
+        assert_eq!(r.state, "processing");
+        assert_eq!(effect, AnswerEffect::Moves { decided: false });
+        let (r, effect) =
+            decode_status(r#"{"Clave":"506","IndEstado":"ACEPTADO"}"#, Some(200), now);
+        assert_eq!(r.state, "accepted");
+        assert_eq!(effect, AnswerEffect::Moves { decided: true });
+        let (r, effect) = decode_status("<html>oops", Some(200), now);
+        assert_eq!((r.state.as_str(), effect), ("error", AnswerEffect::Informs));
+        assert_eq!(r.raw_json.as_deref(), Some("<html>oops"));
+        assert!(r.detail.unwrap_or_default().contains("could not be read"));
+    }
 }
