@@ -175,6 +175,32 @@ async fn import_sign_submit_and_watch_the_decisions() {
     assert_eq!((again.created, again.skipped), (0, imported.created));
     let n = imported.created as usize;
 
+    // Company settings: checked, and the polling job follows them.
+    let bad = loket_core::EinvoiceSettings {
+        batch_size: 0,
+        ..loket_core::EinvoiceSettings::default()
+    };
+    assert!(matches!(
+        h.engine.save_einvoice_settings(bad).await,
+        Err(EngineError::Invalid(e)) if e[0].field == "batch_size"
+    ));
+    h.engine
+        .save_einvoice_settings(loket_core::EinvoiceSettings {
+            poll_every_minutes: 30,
+            ..loket_core::EinvoiceSettings::default()
+        })
+        .await
+        .unwrap();
+    let poll = h
+        .engine
+        .list_jobs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|j| j.kind == JobKind::EinvoicePoll && j.connection_id == Some(c.id))
+        .unwrap();
+    assert_eq!(poll.schedule, loket_core::Schedule::Every { minutes: 30 });
+
     // Sign all (drafts are generated on the way): numbered 1..n per type, signed.
     let signed = run(&h.engine, c.id, JobKind::EinvoiceSign, None).await;
     assert_eq!(signed.status, RunStatus::Succeeded, "{signed:?}");

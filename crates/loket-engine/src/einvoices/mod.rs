@@ -225,6 +225,15 @@ impl Engine {
             return Err(EngineError::Invalid(errors));
         }
         self.inner.store.save_einvoice_settings(&settings).await?;
+        // The polling jobs follow the settings' interval; "auto polling off" pauses them.
+        for job in self.list_jobs().await? {
+            if job.kind == loket_core::JobKind::EinvoicePoll {
+                let every = loket_core::Schedule::Every {
+                    minutes: settings.poll_every_minutes,
+                };
+                self.save_job(job.id, every, settings.auto_poll).await?;
+            }
+        }
         self.changed(&["einvoices"]);
         Ok(())
     }

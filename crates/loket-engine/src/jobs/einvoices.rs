@@ -116,8 +116,8 @@ pub(crate) async fn sign(ctx: &mut JobContext, c: Option<&Connection>) -> Result
 }
 
 /// Sends the selection in batches: `batch_size` documents per batch, at most
-/// `max_concurrent_batches` batches at once, `batch_delay_seconds` between one wave of batches
-/// and the next; within a batch the connection's rate limit and concurrency cap apply.
+/// `max_concurrent_batches` batches at once (a wave), waves starting `batch_delay_seconds`
+/// apart; within a wave the connection's rate limit and concurrency cap apply.
 /// Cancel stops before the next document; a document is never sent twice (see the pipeline).
 pub(crate) async fn submit(ctx: &mut JobContext, c: Option<&Connection>) -> Result<JobEnd> {
     let c = connection(c)?;
@@ -176,14 +176,18 @@ async fn run_batched(
     let batches: Vec<Vec<i64>> = ids.chunks(batch_size).map(<[i64]>::to_vec).collect();
     let mut done = 0u64;
     let mut stop: Option<EngineError> = None;
+    // Waves start `delay` apart (counted from one wave's start to the next), so the time a
+    // wave takes to send is not added to every delay.
+    let started = tokio::time::Instant::now();
     for (n, wave_batches) in batches.chunks(wave).enumerate() {
         if ctx.is_cancelled() || stop.is_some() {
             break;
         }
         if n > 0 && !delay.is_zero() {
             let cancel = ctx.cancel_token();
+            let due = started + delay * u32::try_from(n).unwrap_or(u32::MAX);
             tokio::select! {
-                () = tokio::time::sleep(delay) => {}
+                () = tokio::time::sleep_until(due) => {}
                 () = cancel.cancelled() => break,
             }
         }

@@ -1,0 +1,324 @@
+//! E-invoice figures (SPEC §9), each printed beside its target or bound:
+//!   cargo bench -p loket-engine --bench einvoices            (all)
+//!   cargo bench -p loket-engine --bench einvoices -- sign    (1,000 documents signed)
+//!   cargo bench -p loket-engine --bench einvoices -- submit  (1,000 sent at 20 ms latency)
+//!   cargo bench -p loket-engine --bench einvoices -- poll    (100 pending documents asked about)
+//! The sandbox runs on a runtime of its own, like a remote server.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use loket_core::{
+    Batching, ConnectionInput, ConnectionKind, DocumentState, EinvoiceSettings, Environment,
+    JobKind, RunOptions, RunStatus, SyncRun,
+};
+use loket_einvoice::{IdType, Identification, Issuer, Location};
+use loket_engine::einvoices::IssuerProfile;
+use loket_engine::{Engine, EngineConfig, EngineEvent, MemorySecretStore, SystemClock};
+use loket_store::Store;
+
+const LATENCY_MS: u64 = 20;
+const SUBJECT: &str =
+    "/C=CR/O=PERSONA FISICA/OU=CPF/serialNumber=CPF-02-0692-0142/CN=TEK ROCKS PRUEBA";
+
+fn legacy_p12(dir: &Path) -> Vec<u8> {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["genrsa", "-out", "key.pem", "2048"]);
+    run(&[
+        "req", "-new", "-x509", "-key", "key.pem", "-out", "cert.pem", "-days", "365", "-subj",
+        SUBJECT,
+    ]);
+    run(&[
+        "pkcs12",
+        "-export",
+        "-legacy",
+        "-keypbe",
+        "PBE-SHA1-3DES",
+        "-certpbe",
+        "PBE-SHA1-RC2-40",
+        "-inkey",
+        "key.pem",
+        "-in",
+        "cert.pem",
+        "-passout",
+        "pass:1234",
+        "-out",
+        "legacy.p12",
+    ]);
+    std::fs::read(dir.join("legacy.p12")).unwrap()
+}
+
+struct Setup {
+    engine: Engine,
+    connection_id: i64,
+    sim: loket_sim::RunningSim,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup(sandbox: &tokio::runtime::Handle, max_concurrent: u32) -> Setup {
+    let sim = sandbox
+        .spawn(loket_sim::start(loket_sim::SimConfig::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(EngineConfig {
+        store: Store::open(&dir.path().join("loket.db")).await.unwrap(),
+        secrets: Arc::new(MemorySecretStore::default()),
+        clock: Arc::new(SystemClock),
+        data_dir: dir.path().to_path_buf(),
+        demo: false,
+        sandbox: None,
+    })
+    .await
+    .unwrap();
+    let c = engine
+        .save_connection(ConnectionInput {
+            id: None,
+            name: "Hacienda".into(),
+            kind: ConnectionKind::Hacienda,
+            base_url: sim.hacienda_url.clone(),
+            environment: Environment::Staging,
+            database: None,
+            username: Some(loket_sim::HACIENDA_USERNAME.into()),
+            protocol: None,
+            timeout_ms: 30_000,
+            rate_limit_per_sec: 0.0,
+            max_concurrent,
+            active: true,
+            secret: Some(loket_sim::HACIENDA_PASSWORD.into()),
+        })
+        .await
+        .unwrap();
+    engine
+        .save_issuer(IssuerProfile {
+            connection_id: c.id,
+            issuer: Issuer {
+                name: "Tek rocks".into(),
+                id: Identification {
+                    id_type: IdType::Fisica,
+                    number: "206920142".into(),
+                },
+                commercial_name: None,
+                location: Location {
+                    province: 2,
+                    canton: 6,
+                    district: 4,
+                    neighborhood: None,
+                    other_signs: "Calle Arrieta".into(),
+                },
+                phone: None,
+                emails: vec!["facturas@tekrocks.example".into()],
+                activity_code: "930903".into(),
+            },
+            branch: 1,
+            terminal: 1,
+            provider_id: "206920142".into(),
+        })
+        .await
+        .unwrap();
+    let p12 = legacy_p12(dir.path());
+    engine
+        .set_certificate(c.id, p12, "1234".into())
+        .await
+        .unwrap();
+    Setup {
+        engine,
+        connection_id: c.id,
+        sim,
+        _dir: dir,
+    }
+}
+
+/// `n` drafts copied from the sample CSV (facturas, a tiquete and a nota de crédito).
+async fn add_drafts(s: &Setup, n: usize, tag: &str) {
+    let sample = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../loket-einvoice/tests/data/invoices.csv"),
+    )
+    .unwrap();
+    let base = loket_einvoice::import::import_csv(&sample).unwrap();
+    let drafts = (0..n)
+        .map(|i| {
+            let mut d = base[i % base.len()].clone();
+            d.external_ref = format!("{tag}-{i}");
+            d
+        })
+        .collect();
+    s.engine
+        .add_einvoice_drafts(s.connection_id, "json", drafts)
+        .await
+        .unwrap();
+}
+
+async fn run(s: &Setup, kind: JobKind, options: RunOptions) -> (Duration, SyncRun) {
+    let mut events = s.engine.subscribe();
+    let started = Instant::now();
+    let run_id = s
+        .engine
+        .start_einvoice_run(s.connection_id, kind, options, None)
+        .await
+        .unwrap();
+    loop {
+        if let Ok(EngineEvent::RunFinished(r)) = events.recv().await {
+            if r.id == run_id {
+                assert_eq!(r.status, RunStatus::Succeeded, "{r:?}");
+                return (started.elapsed(), r);
+            }
+        }
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Signing 1,000 drafts (numbering, XML and XAdES signature each), after a warm-up.
+async fn sign(sandbox: &tokio::runtime::Handle) {
+    let s = setup(sandbox, 8).await;
+    add_drafts(&s, 100, "warm").await;
+    run(&s, JobKind::EinvoiceSign, RunOptions::default()).await;
+    let mut times = Vec::new();
+    for round in 0..5 {
+        add_drafts(&s, 1000, &format!("r{round}")).await;
+        let (t, r) = run(&s, JobKind::EinvoiceSign, RunOptions::default()).await;
+        assert_eq!(r.counts.updated, 1000);
+        times.push(t);
+    }
+    println!(
+        "sign 1000 documents (number, XML, XAdES-EPES with a legacy .p12): {:.2} s (median of 5); target < 5 s",
+        median(times).as_secs_f64()
+    );
+}
+
+async fn signed(sandbox: &tokio::runtime::Handle, n: usize, max_concurrent: u32) -> Setup {
+    let s = setup(sandbox, max_concurrent).await;
+    add_drafts(&s, n, "doc").await;
+    run(&s, JobKind::EinvoiceSign, RunOptions::default()).await;
+    s.sim.set_faults(loket_sim::Faults {
+        latency_ms: LATENCY_MS,
+        ..loket_sim::Faults::default()
+    });
+    s
+}
+
+/// Sending 1,000 signed documents at 20 ms per request, no rate limit: with no batch delay,
+/// and with the default batching (50 per batch, 5 s between waves of 3 batches).
+async fn submit(sandbox: &tokio::runtime::Handle) {
+    let n = 1000;
+    let s = signed(sandbox, n, 8).await;
+    let (t, r) = run(
+        &s,
+        JobKind::EinvoiceSubmit,
+        RunOptions {
+            batching: Some(Batching {
+                batch_size: 50,
+                batch_delay_seconds: 0,
+                max_concurrent_batches: 3,
+            }),
+            ..RunOptions::default()
+        },
+    )
+    .await;
+    assert_eq!(r.counts.updated as usize, n);
+    let bound = n as f64 * LATENCY_MS as f64 / 1000.0 / 8.0;
+    println!(
+        "bulk submit {n} documents, no rate limit, no batch delay, 8 in flight, {LATENCY_MS} ms latency: {:.2} s; target < 30 s (aim < 10 s), concurrency bound {bound:.2} s",
+        t.as_secs_f64()
+    );
+
+    let s = signed(sandbox, n, 8).await;
+    let defaults = EinvoiceSettings::default();
+    let (t, r) = run(&s, JobKind::EinvoiceSubmit, RunOptions::default()).await;
+    assert_eq!(r.counts.updated as usize, n);
+    let plan = loket_core::BatchPlan::new(
+        n as u64,
+        defaults.batch_size,
+        f64::from(defaults.batch_delay_seconds),
+        defaults.max_concurrent_batches,
+        None,
+        LATENCY_MS as f64 / 1000.0,
+    );
+    let waves = (plan.batches as f64 / f64::from(defaults.max_concurrent_batches)).ceil();
+    let wave_bound = (waves - 1.0) * f64::from(defaults.batch_delay_seconds);
+    println!(
+        "bulk submit {n} documents, default batching (50 per batch, 5 s delay, 3 at once): {:.2} s; bound {wave_bound:.2} s in whole waves ({:+.1}%), SPEC §9's continuous estimate {:.2} s",
+        t.as_secs_f64(),
+        (t.as_secs_f64() / wave_bound - 1.0) * 100.0,
+        plan.delay_bound_secs
+    );
+}
+
+/// Asking about 100 sent documents.
+async fn poll(sandbox: &tokio::runtime::Handle) {
+    let n = 100;
+    let s = signed(sandbox, n, 8).await;
+    run(
+        &s,
+        JobKind::EinvoiceSubmit,
+        RunOptions {
+            batching: Some(Batching {
+                batch_size: 50,
+                batch_delay_seconds: 0,
+                max_concurrent_batches: 3,
+            }),
+            ..RunOptions::default()
+        },
+    )
+    .await;
+    let (t, r) = run(&s, JobKind::EinvoiceStatus, RunOptions::default()).await;
+    assert_eq!(r.counts.updated as usize, n);
+    let pending = s
+        .engine
+        .einvoices(
+            s.connection_id,
+            &[DocumentState::Submitted, DocumentState::Processing],
+            1000,
+        )
+        .await
+        .unwrap()
+        .len();
+    println!(
+        "poll {n} pending documents, 8 in flight, {LATENCY_MS} ms latency: {:.2} s ({pending} still undecided at Hacienda); target < 3 s",
+        t.as_secs_f64()
+    );
+}
+
+fn main() {
+    let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = sandbox.handle();
+    runtime.block_on(async {
+        if only.as_deref().is_none_or(|o| o == "sign") {
+            sign(sandbox).await;
+        }
+        if only.as_deref().is_none_or(|o| o == "submit") {
+            submit(sandbox).await;
+        }
+        if only.as_deref().is_none_or(|o| o == "poll") {
+            poll(sandbox).await;
+        }
+    });
+}
