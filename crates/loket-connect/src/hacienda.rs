@@ -202,6 +202,10 @@ pub struct HaciendaSession {
     password: String,
     token: tokio::sync::Mutex<Option<TokenSet>>,
     grants: std::sync::atomic::AtomicU64,
+    /// Set when Hacienda refused the API user: later calls fail at once instead of trying the
+    /// same password again (repeated failures lock the account). A new session (after the
+    /// connection is edited) tries again.
+    refused: std::sync::Mutex<Option<RemoteError>>,
 }
 
 impl std::fmt::Debug for HaciendaSession {
@@ -221,6 +225,7 @@ impl HaciendaSession {
             password,
             token: tokio::sync::Mutex::new(None),
             grants: std::sync::atomic::AtomicU64::new(0),
+            refused: std::sync::Mutex::new(None),
         }
     }
 
@@ -232,6 +237,9 @@ impl HaciendaSession {
     /// A usable access token: the cached one, a refreshed one, or a new grant.
     async fn access_token(&self) -> Result<String, RemoteError> {
         let mut cached = self.token.lock().await;
+        if let Some(e) = self.refused_before() {
+            return Err(e);
+        }
         let now = Utc::now();
         if let Some(t) = cached.as_ref() {
             if now + RENEW_BEFORE < t.expires_at {
@@ -250,22 +258,38 @@ impl HaciendaSession {
             Some(r) => match self.client.refresh_grant(&r).await {
                 Ok(t) => t,
                 // A refused refresh token (revoked, server restarted): sign in again.
-                Err(e) if e.category == ErrorCategory::Auth => {
-                    self.client
-                        .password_grant(&self.username, &self.password)
-                        .await?
-                }
+                Err(e) if e.category == ErrorCategory::Auth => self.sign_in().await?,
                 Err(e) => return Err(e),
             },
-            None => {
-                self.client
-                    .password_grant(&self.username, &self.password)
-                    .await?
-            }
+            None => self.sign_in().await?,
         };
         let token = fresh.access_token.clone();
         *cached = Some(fresh);
         Ok(token)
+    }
+
+    /// The password grant; a refusal is remembered (see `refused`).
+    async fn sign_in(&self) -> Result<TokenSet, RemoteError> {
+        let signed_in = self
+            .client
+            .password_grant(&self.username, &self.password)
+            .await;
+        if let Err(e) = &signed_in {
+            if e.category == ErrorCategory::Auth {
+                *self
+                    .refused
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e.clone());
+            }
+        }
+        signed_in
+    }
+
+    fn refused_before(&self) -> Option<RemoteError> {
+        self.refused
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Forgets `failed` (a token the server refused) unless another call already renewed it.

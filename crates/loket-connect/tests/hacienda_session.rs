@@ -97,6 +97,10 @@ async fn a_bad_password_and_a_bad_document_are_refused_with_hacienda_words() {
     let wrong = session(&sim, "not-the-password").await;
     let e = wrong.submit(&submission(1)).await.unwrap_err();
     assert_eq!(e.category, ErrorCategory::Auth);
+    // The refusal is remembered: the same password is not tried again (lock-out risk).
+    let again = wrong.submit(&submission(2)).await.unwrap_err();
+    assert_eq!(again.category, ErrorCategory::Auth);
+    assert_eq!(wrong.token_requests(), 1);
 
     let s = session(&sim, loket_sim::HACIENDA_PASSWORD).await;
     let mut bad = submission(2);

@@ -17,15 +17,19 @@ pub(crate) struct ClientCache {
     log: mpsc::UnboundedSender<CallRecord>,
 }
 
-/// Everything that shapes a client; a change means a new client.
+/// Everything that shapes a client; a change means a new client (a new secret too: it is
+/// hashed, so the key held in memory does not spell it out).
 fn fingerprint(c: &Connection, secret: Option<&str>) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    secret.hash(&mut hasher);
     format!(
-        "{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}|{:x}",
         c.base_url,
         c.timeout_ms,
         c.rate_limit_per_sec,
         c.max_concurrent,
-        secret.map(str::len).unwrap_or(0)
+        hasher.finish()
     )
 }
 

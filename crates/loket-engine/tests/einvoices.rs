@@ -527,3 +527,107 @@ async fn a_cancelled_or_interrupted_submission_never_sends_a_document_twice() {
         "one POST per document; the one sent from outside not again"
     );
 }
+
+#[tokio::test]
+async fn refused_credentials_stop_the_batch_and_old_records_are_cleaned_on_schedule() {
+    let clock = std::sync::Arc::new(loket_engine::ManualClock::new(
+        chrono::Utc::now() + chrono::Duration::hours(1),
+    ));
+    let h = harness_with(
+        loket_sim::SimConfig {
+            hacienda_processing_after: Duration::from_millis(1),
+            hacienda_final_after: Duration::from_millis(2),
+            ..loket_sim::SimConfig::default()
+        },
+        clock.clone(),
+    )
+    .await;
+    let c = h
+        .engine
+        .save_connection(hacienda(&h.sim.hacienda_url, "not-the-password"))
+        .await
+        .unwrap();
+    h.engine
+        .save_issuer(IssuerProfile {
+            connection_id: c.id,
+            issuer: issuer(),
+            branch: 1,
+            terminal: 1,
+            provider_id: "206920142".into(),
+        })
+        .await
+        .unwrap();
+    let p12 = legacy_p12(h.dir.path());
+    h.engine
+        .set_certificate(c.id, p12, "1234".into())
+        .await
+        .unwrap();
+    signed_documents(&h, c.id, 20).await;
+
+    // The API user is refused: the run stops at the first refusal, with Hacienda's reason,
+    // and the documents stay signed (nothing was sent).
+    let refused = run(&h.engine, c.id, JobKind::EinvoiceSubmit, None).await;
+    assert_eq!(refused.status, RunStatus::Failed, "{refused:?}");
+    assert!(refused.error.unwrap_or_default().contains("refused"));
+    assert!(
+        refused.counts.updated == 0 && refused.counts.failed < 20,
+        "{:?}",
+        refused.counts
+    );
+    assert!(states(&h.engine, c.id).await.iter().all(|s| s == "signed"));
+    let queue = h
+        .engine
+        .retry_queue(&[RetryState::Pending], 100)
+        .await
+        .unwrap();
+    assert!(queue.iter().all(|r| r.category == "auth"));
+
+    // With the right password everything goes out and is decided.
+    let mut fixed = hacienda(&h.sim.hacienda_url, loket_sim::HACIENDA_PASSWORD);
+    fixed.id = Some(c.id);
+    h.engine.save_connection(fixed).await.unwrap();
+    assert_eq!(
+        run(&h.engine, c.id, JobKind::EinvoiceSubmit, None)
+            .await
+            .status,
+        RunStatus::Succeeded
+    );
+    h.sim.advance_clock(Duration::from_secs(5));
+    assert_eq!(
+        run(&h.engine, c.id, JobKind::EinvoiceStatus, None)
+            .await
+            .status,
+        RunStatus::Succeeded
+    );
+    let answered = h.engine.einvoices(c.id, &[], 100).await.unwrap();
+    assert!(
+        h.engine
+            .einvoice_responses(answered[0].id)
+            .await
+            .unwrap()
+            .len()
+            == 1
+    );
+
+    // 91 days on, the answers are past the 90-day retention; 31 days on, the finished queue
+    // entries are past 30 days. The clean-up jobs remove them and nothing else.
+    clock.advance(chrono::Duration::days(91));
+    let cleanup = job_id(&h.engine, JobKind::EinvoiceResponseCleanup, None).await;
+    let cleaned = h.engine.run_job_and_wait(cleanup, "manual").await.unwrap();
+    assert_eq!(cleaned.counts.updated, 20);
+    assert!(h
+        .engine
+        .einvoice_responses(answered[0].id)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(h.engine.einvoices(c.id, &[], 100).await.unwrap().len(), 20);
+    let queue_cleanup = job_id(&h.engine, JobKind::EinvoiceRetryCleanup, None).await;
+    let cleaned = h
+        .engine
+        .run_job_and_wait(queue_cleanup, "manual")
+        .await
+        .unwrap();
+    assert_eq!(cleaned.counts.updated as usize, queue.len());
+    assert!(h.engine.retry_queue(&[], 100).await.unwrap().is_empty());
+}

@@ -179,6 +179,7 @@ async fn run_batched(
     // Waves start `delay` apart (counted from one wave's start to the next), so the time a
     // wave takes to send is not added to every delay.
     let started = tokio::time::Instant::now();
+    let halt = tokio_util::sync::CancellationToken::new();
     for (n, wave_batches) in batches.chunks(wave).enumerate() {
         if ctx.is_cancelled() || stop.is_some() {
             break;
@@ -192,13 +193,16 @@ async fn run_batched(
             }
         }
         let cancel = ctx.cancel_token();
+        let halted = halt.clone();
         let engine = ctx.engine.clone();
         let settings = settings.clone();
         let session = Arc::clone(&session);
         // The wave's batches side by side, each sending `per_batch` documents at a time.
         let ids: Vec<i64> = wave_batches.iter().flatten().copied().collect();
         let steps = futures::stream::iter(ids)
-            .take_while(move |_| std::future::ready(!cancel.is_cancelled()))
+            .take_while(move |_| {
+                std::future::ready(!cancel.is_cancelled() && !halted.is_cancelled())
+            })
             .map(move |id| {
                 let engine = engine.clone();
                 let settings = settings.clone();
@@ -218,6 +222,7 @@ async fn run_batched(
                 Ok(r) => ctx.add_counts(count(&r)).await,
                 Err(e) => {
                     // Refused credentials: the rest would be refused too (SPEC §5).
+                    halt.cancel();
                     ctx.add_counts(RunCounts {
                         failed: 1,
                         ..RunCounts::default()
