@@ -3,7 +3,7 @@
 use loket_core::{ConnectionInput, ConnectionKind, Environment, JobKind, OdooProtocol};
 
 use crate::info::SandboxInfo;
-use crate::{Engine, Result};
+use crate::{Engine, EngineError, Result};
 
 /// The built-in sandbox, running, with what demo mode needs to know about it.
 pub struct Sandbox {
@@ -66,6 +66,9 @@ pub struct DemoSetup {
 /// Requests per second the demo permit office connection allows.
 const DEMO_PERMIT_RATE: f64 = 50.0;
 
+/// PIN of the demo certificate (`demo/sandbox-issuer.p12`), shown in the docs.
+pub const DEMO_CERTIFICATE_PIN: &str = "1234";
+
 /// The demo connections' names.
 pub const DEMO_NAMES: [&str; 3] = [
     "Permit office (sandbox)",
@@ -111,13 +114,37 @@ impl Engine {
             ..base(DEMO_NAMES[1], ConnectionKind::Odoo, &demo.odoo_url)
         })
         .await?;
-        self.save_connection(ConnectionInput {
-            username: Some(demo.hacienda_username.clone()),
-            secret: Some(demo.hacienda_password.clone()),
-            ..base(DEMO_NAMES[2], ConnectionKind::Hacienda, &demo.hacienda_url)
-        })
-        .await?;
+        let hacienda = self
+            .save_connection(ConnectionInput {
+                username: Some(demo.hacienda_username.clone()),
+                secret: Some(demo.hacienda_password.clone()),
+                ..base(DEMO_NAMES[2], ConnectionKind::Hacienda, &demo.hacienda_url)
+            })
+            .await?;
+        if let Err(e) = self.ensure_demo_issuer(hacienda.id).await {
+            // Permits and Odoo work without it; e-invoices will say what is missing.
+            tracing::warn!(error = %e, "the demo issuer could not be set up");
+        }
         Ok(first_start)
+    }
+
+    /// The demo's issuing company and its certificate: a self-signed, sandbox-only legacy .p12
+    /// (PIN 1234) made with openssl like the tax authority's files, so signing works at once.
+    async fn ensure_demo_issuer(&self, connection_id: i64) -> Result<()> {
+        if self.inner.store.issuer(connection_id).await?.is_some() {
+            return Ok(());
+        }
+        let mut profile: serde_json::Value =
+            serde_json::from_str(include_str!("../../../docs/examples/issuer.json"))
+                .map_err(|e| EngineError::Internal(e.to_string()))?;
+        profile["connection_id"] = serde_json::json!(connection_id);
+        let profile: crate::einvoices::IssuerProfile =
+            serde_json::from_value(profile).map_err(|e| EngineError::Internal(e.to_string()))?;
+        self.save_issuer(profile).await?;
+        let p12 = include_bytes!("../demo/sandbox-issuer.p12").to_vec();
+        self.set_certificate(connection_id, p12, DEMO_CERTIFICATE_PIN.into())
+            .await?;
+        Ok(())
     }
 
     /// What a new user of demo mode sees happen by itself: permit types and permits arrive,

@@ -631,3 +631,43 @@ async fn refused_credentials_stop_the_batch_and_old_records_are_cleaned_on_sched
     assert_eq!(cleaned.counts.updated as usize, queue.len());
     assert!(h.engine.retry_queue(&[], 100).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn demo_mode_can_sign_and_send_at_once() {
+    let sandbox = loket_engine::demo::start_sandbox(loket_engine::demo::demo_sim_config())
+        .await
+        .unwrap();
+    let h = harness(loket_sim::SimConfig::default()).await;
+    h.engine
+        .ensure_demo_connections(&sandbox.setup)
+        .await
+        .unwrap();
+    // Twice: a restart keeps what is there.
+    h.engine
+        .ensure_demo_connections(&sandbox.setup)
+        .await
+        .unwrap();
+    let c = h
+        .engine
+        .list_connections()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == loket_core::ConnectionKind::Hacienda)
+        .unwrap();
+    let info = h.engine.certificate_info(c.id).await.unwrap().unwrap();
+    assert_eq!(info.subject_id_number.as_deref(), Some("206920142"));
+    h.engine
+        .import_einvoices(c.id, &sample_csv())
+        .await
+        .unwrap();
+    assert_eq!(
+        run(&h.engine, c.id, JobKind::EinvoiceSign, None)
+            .await
+            .status,
+        RunStatus::Succeeded
+    );
+    let sent = run(&h.engine, c.id, JobKind::EinvoiceSubmit, None).await;
+    assert_eq!(sent.status, RunStatus::Succeeded, "{sent:?}");
+    assert!(sent.counts.updated >= 3);
+}
