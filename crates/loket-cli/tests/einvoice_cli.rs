@@ -9,9 +9,6 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-const SUBJECT: &str =
-    "/C=CR/O=PERSONA FISICA/OU=CPF/serialNumber=CPF-02-0692-0142/CN=TEK ROCKS PRUEBA";
-
 fn loket(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_loket"))
@@ -47,19 +44,6 @@ fn ok(data: &Path, args: &[&str], stdin: Option<&str>) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A CSV of `n` tiquetes and facturas in the import format.
 fn invoices_csv(n: usize) -> String {
     let mut csv = String::from(
@@ -93,34 +77,9 @@ async fn import_sign_submit_follow_and_retry_from_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let p = dir.path();
-    openssl(p, &["genrsa", "-out", "key.pem", "2048"]);
-    openssl(
-        p,
-        &[
-            "req", "-new", "-x509", "-key", "key.pem", "-out", "cert.pem", "-days", "365", "-subj",
-            SUBJECT,
-        ],
-    );
-    openssl(
-        p,
-        &[
-            "pkcs12",
-            "-export",
-            "-legacy",
-            "-keypbe",
-            "PBE-SHA1-3DES",
-            "-certpbe",
-            "PBE-SHA1-RC2-40",
-            "-inkey",
-            "key.pem",
-            "-in",
-            "cert.pem",
-            "-passout",
-            "pass:1234",
-            "-out",
-            "legacy.p12",
-        ],
-    );
+    // The demo's legacy .p12 (SHA1-3DES key, RC2-40 certificate, made with openssl as the tax
+    // authority makes them), PIN 1234.
+    let p12 = Path::new(env!("CARGO_MANIFEST_DIR")).join("../loket-engine/demo/sandbox-issuer.p12");
     let csv = p.join("invoices.csv");
     std::fs::write(&csv, invoices_csv(100)).unwrap();
     let csv = csv.to_str().unwrap();
@@ -161,7 +120,6 @@ async fn import_sign_submit_follow_and_retry_from_the_terminal() {
     );
 
     // A wrong PIN is told apart and loads nothing; the right one loads the legacy file.
-    let p12 = p.join("legacy.p12");
     let wrong = loket(
         &data,
         &[

@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,45 +20,10 @@ use loket_engine::{Engine, EngineConfig, EngineEvent, MemorySecretStore, SystemC
 use loket_store::Store;
 
 const LATENCY_MS: u64 = 20;
-const SUBJECT: &str =
-    "/C=CR/O=PERSONA FISICA/OU=CPF/serialNumber=CPF-02-0692-0142/CN=TEK ROCKS PRUEBA";
 
-fn legacy_p12(dir: &Path) -> Vec<u8> {
-    let run = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(&["genrsa", "-out", "key.pem", "2048"]);
-    run(&[
-        "req", "-new", "-x509", "-key", "key.pem", "-out", "cert.pem", "-days", "365", "-subj",
-        SUBJECT,
-    ]);
-    run(&[
-        "pkcs12",
-        "-export",
-        "-legacy",
-        "-keypbe",
-        "PBE-SHA1-3DES",
-        "-certpbe",
-        "PBE-SHA1-RC2-40",
-        "-inkey",
-        "key.pem",
-        "-in",
-        "cert.pem",
-        "-passout",
-        "pass:1234",
-        "-out",
-        "legacy.p12",
-    ]);
-    std::fs::read(dir.join("legacy.p12")).unwrap()
+/// The demo's legacy .p12 (PIN 1234) for the sample issuer 206920142.
+fn legacy_p12() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/sandbox-issuer.p12")).unwrap()
 }
 
 struct Setup {
@@ -131,9 +95,8 @@ async fn setup(sandbox: &tokio::runtime::Handle, max_concurrent: u32) -> Setup {
         })
         .await
         .unwrap();
-    let p12 = legacy_p12(dir.path());
     engine
-        .set_certificate(c.id, p12, "1234".into())
+        .set_certificate(c.id, legacy_p12(), "1234".into())
         .await
         .unwrap();
     Setup {

@@ -6,7 +6,6 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use loket_core::{DocumentState, JobKind, RetryState, RunOptions, RunStatus};
@@ -15,46 +14,10 @@ use loket_engine::einvoices::IssuerProfile;
 use loket_engine::{Engine, EngineError};
 use support::*;
 
-const SUBJECT: &str =
-    "/C=CR/O=PERSONA FISICA/OU=CPF/serialNumber=CPF-02-0692-0142/CN=TEK ROCKS PRUEBA";
-
-/// A legacy .p12 (SHA1-3DES key, RC2-40 certificate) as the tax authority issues them, PIN 1234.
-fn legacy_p12(dir: &Path) -> Vec<u8> {
-    let run = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .expect("openssl is installed");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(&["genrsa", "-out", "key.pem", "2048"]);
-    run(&[
-        "req", "-new", "-x509", "-key", "key.pem", "-out", "cert.pem", "-days", "365", "-subj",
-        SUBJECT,
-    ]);
-    run(&[
-        "pkcs12",
-        "-export",
-        "-legacy",
-        "-keypbe",
-        "PBE-SHA1-3DES",
-        "-certpbe",
-        "PBE-SHA1-RC2-40",
-        "-inkey",
-        "key.pem",
-        "-in",
-        "cert.pem",
-        "-passout",
-        "pass:1234",
-        "-out",
-        "legacy.p12",
-    ]);
-    std::fs::read(dir.join("legacy.p12")).unwrap()
+/// The demo's legacy .p12 (SHA1-3DES key, RC2-40 certificate, made with openssl as the tax
+/// authority makes them), PIN 1234, for the sample issuer 206920142.
+fn legacy_p12() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/sandbox-issuer.p12")).unwrap()
 }
 
 fn issuer() -> Issuer {
@@ -76,6 +39,30 @@ fn issuer() -> Issuer {
         emails: vec!["facturas@tekrocks.example".into()],
         activity_code: "930903".into(),
     }
+}
+
+/// A Hacienda connection to the sandbox with the sample issuer and the demo certificate.
+async fn hacienda_ready(h: &Harness, password: &str) -> loket_core::Connection {
+    let c = h
+        .engine
+        .save_connection(hacienda(&h.sim.hacienda_url, password))
+        .await
+        .unwrap();
+    h.engine
+        .save_issuer(IssuerProfile {
+            connection_id: c.id,
+            issuer: issuer(),
+            branch: 1,
+            terminal: 1,
+            provider_id: "206920142".into(),
+        })
+        .await
+        .unwrap();
+    h.engine
+        .set_certificate(c.id, legacy_p12(), "1234".into())
+        .await
+        .unwrap();
+    c
 }
 
 fn sample_csv() -> PathBuf {
@@ -142,7 +129,7 @@ async fn import_sign_submit_and_watch_the_decisions() {
         .unwrap();
 
     // The legacy .p12 loads; a wrong PIN is told apart and changes nothing.
-    let p12 = legacy_p12(h.dir.path());
+    let p12 = legacy_p12();
     let wrong = h
         .engine
         .set_certificate(c.id, p12.clone(), "9999".into())
@@ -271,26 +258,7 @@ async fn a_transient_failure_waits_on_the_retry_queue_and_goes_through_later() {
         chrono::Utc::now() + chrono::Duration::hours(1),
     ));
     let h = harness_with(loket_sim::SimConfig::default(), clock.clone()).await;
-    let c = h
-        .engine
-        .save_connection(hacienda(&h.sim.hacienda_url, loket_sim::HACIENDA_PASSWORD))
-        .await
-        .unwrap();
-    h.engine
-        .save_issuer(IssuerProfile {
-            connection_id: c.id,
-            issuer: issuer(),
-            branch: 1,
-            terminal: 1,
-            provider_id: "206920142".into(),
-        })
-        .await
-        .unwrap();
-    let p12 = legacy_p12(h.dir.path());
-    h.engine
-        .set_certificate(c.id, p12, "1234".into())
-        .await
-        .unwrap();
+    let c = hacienda_ready(&h, loket_sim::HACIENDA_PASSWORD).await;
     h.engine
         .import_einvoices(c.id, &sample_csv())
         .await
@@ -403,26 +371,7 @@ async fn a_cancelled_or_interrupted_submission_never_sends_a_document_twice() {
         ..loket_sim::SimConfig::default()
     })
     .await;
-    let c = h
-        .engine
-        .save_connection(hacienda(&h.sim.hacienda_url, loket_sim::HACIENDA_PASSWORD))
-        .await
-        .unwrap();
-    h.engine
-        .save_issuer(IssuerProfile {
-            connection_id: c.id,
-            issuer: issuer(),
-            branch: 1,
-            terminal: 1,
-            provider_id: "206920142".into(),
-        })
-        .await
-        .unwrap();
-    let p12 = legacy_p12(h.dir.path());
-    h.engine
-        .set_certificate(c.id, p12, "1234".into())
-        .await
-        .unwrap();
+    let c = hacienda_ready(&h, loket_sim::HACIENDA_PASSWORD).await;
     let n = 60;
     signed_documents(&h, c.id, n).await;
 
@@ -542,26 +491,7 @@ async fn refused_credentials_stop_the_batch_and_old_records_are_cleaned_on_sched
         clock.clone(),
     )
     .await;
-    let c = h
-        .engine
-        .save_connection(hacienda(&h.sim.hacienda_url, "not-the-password"))
-        .await
-        .unwrap();
-    h.engine
-        .save_issuer(IssuerProfile {
-            connection_id: c.id,
-            issuer: issuer(),
-            branch: 1,
-            terminal: 1,
-            provider_id: "206920142".into(),
-        })
-        .await
-        .unwrap();
-    let p12 = legacy_p12(h.dir.path());
-    h.engine
-        .set_certificate(c.id, p12, "1234".into())
-        .await
-        .unwrap();
+    let c = hacienda_ready(&h, "not-the-password").await;
     signed_documents(&h, c.id, 20).await;
 
     // The API user is refused: the run stops at the first refusal, with Hacienda's reason,

@@ -494,14 +494,7 @@ impl Store {
         let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(EINVOICE_COLUMNS);
         q.push(" WHERE connection_id = ");
         q.push_bind(connection_id);
-        if !states.is_empty() {
-            q.push(" AND state IN (");
-            let mut list = q.separated(", ");
-            for s in states {
-                list.push_bind(*s);
-            }
-            q.push(")");
-        }
+        push_states(&mut q, " AND state", states);
         q.push(" ORDER BY id LIMIT ");
         q.push_bind(i64::from(limit));
         Ok(q.build_query_as().fetch_all(&self.pool).await?)
@@ -691,14 +684,7 @@ impl Store {
     /// The queue, newest change first; `states` empty means all.
     pub async fn list_retries(&self, states: &[&str], limit: u32) -> Result<Vec<RetryRecord>> {
         let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(RETRY_COLUMNS);
-        if !states.is_empty() {
-            q.push(" WHERE q.state IN (");
-            let mut list = q.separated(", ");
-            for s in states {
-                list.push_bind(*s);
-            }
-            q.push(")");
-        }
+        push_states(&mut q, " WHERE q.state", states);
         q.push(" ORDER BY q.updated_at DESC, q.id DESC LIMIT ");
         q.push_bind(i64::from(limit));
         Ok(q.build_query_as().fetch_all(&self.pool).await?)
@@ -759,6 +745,20 @@ impl Store {
         .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// Appends `{column} IN (…)` with the states bound, unless `states` is empty (all states).
+fn push_states(q: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, column: &str, states: &[&str]) {
+    if states.is_empty() {
+        return;
+    }
+    q.push(column);
+    q.push(" IN (");
+    let mut list = q.separated(", ");
+    for s in states {
+        list.push_bind(s.to_string());
+    }
+    q.push(")");
 }
 
 const RETRY_COLUMNS: &str = "SELECT q.id, q.einvoice_id, e.clave, q.operation, q.category, \
