@@ -743,6 +743,29 @@ fn scientific_hint(value: &str) -> Option<String> {
     }
 }
 
+/// A long code (CABYS, clave) as text, unless a spreadsheet turned it into a number.
+fn code_text(value: &str) -> Result<String, String> {
+    match scientific_hint(value) {
+        Some(hint) => Err(hint),
+        None => Ok(value.to_string()),
+    }
+}
+
+/// Whether a reference number has a clave's shape (50 digits); any other number is kept as
+/// it is, for a referenced document that has no clave.
+fn has_clave_shape(number: &str) -> bool {
+    number.len() == 50 && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn parse_clave(number: &str) -> Result<Clave, String> {
+    Clave::from_str(number).map_err(|e| format!("\"{number}\" is not a valid clave: {e}"))
+}
+
+/// The referenced document's date as its clave gives it (the day only: midnight, CR time).
+fn clave_date(clave: &Clave) -> Option<DateTime<FixedOffset>> {
+    cr_datetime(clave.date(), NaiveTime::MIN)
+}
+
 /// A one- or two-digit code, with the leading zero a spreadsheet may drop put back.
 fn code2(s: &str) -> Option<String> {
     let s = s.trim();
@@ -898,44 +921,70 @@ fn parse_iva_rate(raw: &str, decimal_comma: bool) -> Result<IvaRate, String> {
     }
 }
 
+/// A value of one of the schema's code lists: a two-digit code or one of its names, with
+/// code 99 ("other") carrying its description after a colon (`99: description`).
+struct CodeList<T> {
+    /// What the value is called in messages ("payment method").
+    what: &'static str,
+    /// How to write a valid value; ends the message for an unknown one.
+    help: &'static str,
+    /// The value a code or name stands for (as [`code2`] or [`name_key`] writes it);
+    /// `None` when it stands for none. Code 99 never gets here.
+    value_of: fn(&str) -> Option<T>,
+    /// The "other" value, made from its description.
+    other: fn(String) -> T,
+}
+
+/// Code 99 and the names that mean it.
+const OTHER_KEYS: [&str; 4] = ["99", "other", "otro", "otros"];
+
+impl<T> CodeList<T> {
+    fn parse(&self, raw: &str) -> Result<T, String> {
+        let (code, text) = split_code_text(raw);
+        let key = code2(code).unwrap_or_else(|| name_key(code));
+        let (shown, what) = (show(raw.trim()), self.what);
+        if OTHER_KEYS.contains(&key.as_str()) {
+            return match text {
+                Some(t) => Ok((self.other)(t.to_string())),
+                None => Err(format!(
+                    "\"{shown}\": {what} 99 (other) needs a description; write 99: description."
+                )),
+            };
+        }
+        let value = (self.value_of)(&key)
+            .ok_or_else(|| format!("\"{shown}\" is not a {what}; {}.", self.help))?;
+        // Only "other" has room for a description; elsewhere it would be lost.
+        if text.is_some() {
+            return Err(format!(
+                "\"{shown}\": only {what} 99 (other) takes a description."
+            ));
+        }
+        Ok(value)
+    }
+}
+
 const PAYMENT_HELP: &str = "write 01 (efectivo), 02 (tarjeta), 03 (cheque), 04 (transferencia), 05 (recaudado por terceros), 06 (SINPE Móvil), 07 (plataforma digital) or 99: description";
 
-fn parse_payment_method(raw: &str) -> Result<PaymentMethod, String> {
-    let (code, text) = split_code_text(raw);
-    let key = code2(code).unwrap_or_else(|| name_key(code));
-    let method = match key.as_str() {
-        "01" | "cash" | "efectivo" => PaymentMethod::Cash,
-        "02" | "card" | "tarjeta" => PaymentMethod::Card,
-        "03" | "check" | "cheque" => PaymentMethod::Check,
-        "04" | "transfer" | "transferencia" | "deposito" => PaymentMethod::Transfer,
+const PAYMENT_METHODS: CodeList<PaymentMethod> = CodeList {
+    what: "payment method",
+    help: PAYMENT_HELP,
+    value_of: |key| match key {
+        "01" | "cash" | "efectivo" => Some(PaymentMethod::Cash),
+        "02" | "card" | "tarjeta" => Some(PaymentMethod::Card),
+        "03" | "check" | "cheque" => Some(PaymentMethod::Check),
+        "04" | "transfer" | "transferencia" | "deposito" => Some(PaymentMethod::Transfer),
         "05" | "third_party_collection" | "recaudado_por_terceros" => {
-            PaymentMethod::ThirdPartyCollection
+            Some(PaymentMethod::ThirdPartyCollection)
         }
-        "06" | "sinpe_movil" | "sinpe" => PaymentMethod::SinpeMovil,
-        "07" | "digital_platform" | "plataforma_digital" => PaymentMethod::DigitalPlatform,
-        "99" | "other" | "otro" | "otros" => {
-            return match text {
-                Some(t) => Ok(PaymentMethod::Other(t.to_string())),
-                None => Err(format!(
-                    "\"{}\": payment method 99 (other) needs a description; write 99: description.",
-                    show(raw.trim())
-                )),
-            }
-        }
-        _ => {
-            return Err(format!(
-                "\"{}\" is not a payment method; {PAYMENT_HELP}.",
-                show(raw.trim())
-            ))
-        }
-    };
-    if text.is_some() {
-        return Err(format!(
-            "\"{}\": only payment method 99 (other) takes a description.",
-            show(raw.trim())
-        ));
-    }
-    Ok(method)
+        "06" | "sinpe_movil" | "sinpe" => Some(PaymentMethod::SinpeMovil),
+        "07" | "digital_platform" | "plataforma_digital" => Some(PaymentMethod::DigitalPlatform),
+        _ => None,
+    },
+    other: PaymentMethod::Other,
+};
+
+fn parse_payment_method(raw: &str) -> Result<PaymentMethod, String> {
+    PAYMENT_METHODS.parse(raw)
 }
 
 /// `04=100000|06=13000`, or one method without an amount.
@@ -956,86 +1005,55 @@ fn parse_payments(raw: &str, decimal_comma: bool) -> Result<Vec<Payment>, String
 
 const SALE_HELP: &str = "write 01 (contado), 02 (crédito), 03 (consignación), 04 (apartado) … up to 15, or 99: description";
 
+const SALE_CONDITIONS: CodeList<SaleCondition> = CodeList {
+    what: "sale condition",
+    help: SALE_HELP,
+    value_of: |key| match key {
+        "01" | "cash" | "contado" => Some(SaleCondition::Cash),
+        "02" | "credit" | "credito" => Some(SaleCondition::Credit { days: 0 }),
+        "03" | "consignment" | "consignacion" => Some(SaleCondition::Consignment),
+        "04" | "layaway" | "apartado" => Some(SaleCondition::Layaway),
+        "05" | "lease_with_option" => Some(SaleCondition::LeaseWithOption),
+        "06" | "financial_lease" => Some(SaleCondition::FinancialLease),
+        "07" | "third_party_collection" => Some(SaleCondition::ThirdPartyCollection),
+        "08" | "state_services_on_credit" => Some(SaleCondition::StateServicesOnCredit),
+        "09" | "state_service_payment" => Some(SaleCondition::StateServicePayment),
+        "10" | "credit90_days" => Some(SaleCondition::Credit90Days),
+        "11" | "credit90_days_payment" => Some(SaleCondition::Credit90DaysPayment),
+        // No variant of their own: they keep their code.
+        "12" | "13" | "14" | "15" => Some(SaleCondition::Code(key.to_string())),
+        _ => None,
+    },
+    other: SaleCondition::Other,
+};
+
 /// A sale condition; credit comes back with 0 days for the caller to fill in.
 fn parse_sale_condition(raw: &str) -> Result<SaleCondition, String> {
-    let (code, text) = split_code_text(raw);
-    let key = code2(code).unwrap_or_else(|| name_key(code));
-    let condition = match key.as_str() {
-        "01" | "cash" | "contado" => SaleCondition::Cash,
-        "02" | "credit" | "credito" => SaleCondition::Credit { days: 0 },
-        "03" | "consignment" | "consignacion" => SaleCondition::Consignment,
-        "04" | "layaway" | "apartado" => SaleCondition::Layaway,
-        "05" | "lease_with_option" => SaleCondition::LeaseWithOption,
-        "06" | "financial_lease" => SaleCondition::FinancialLease,
-        "07" | "third_party_collection" => SaleCondition::ThirdPartyCollection,
-        "08" | "state_services_on_credit" => SaleCondition::StateServicesOnCredit,
-        "09" | "state_service_payment" => SaleCondition::StateServicePayment,
-        "10" | "credit90_days" => SaleCondition::Credit90Days,
-        "11" | "credit90_days_payment" => SaleCondition::Credit90DaysPayment,
-        "12" | "13" | "14" | "15" => SaleCondition::Code(key.clone()),
-        "99" | "other" | "otro" | "otros" => {
-            return match text {
-                Some(t) => Ok(SaleCondition::Other(t.to_string())),
-                None => Err(format!(
-                    "\"{}\": sale condition 99 (other) needs a description; write 99: description.",
-                    show(raw.trim())
-                )),
-            }
-        }
-        _ => {
-            return Err(format!(
-                "\"{}\" is not a sale condition; {SALE_HELP}.",
-                show(raw.trim())
-            ))
-        }
-    };
-    if text.is_some() {
-        return Err(format!(
-            "\"{}\": only sale condition 99 (other) takes a description.",
-            show(raw.trim())
-        ));
-    }
-    Ok(condition)
+    SALE_CONDITIONS.parse(raw)
 }
 
 const DISCOUNT_HELP: &str = "write 01 (regalía), 02 (regalía con IVA cobrado), 03 (bonificación), 04 (volumen), 05 (temporada), 06 (promocional), 07 (comercial), 08 (frecuencia), 09 (sostenido) or 99: description";
 
+const DISCOUNT_KINDS: CodeList<DiscountKind> = CodeList {
+    what: "discount code",
+    help: DISCOUNT_HELP,
+    value_of: |key| match key {
+        "01" | "royalty" | "regalia" => Some(DiscountKind::Royalty),
+        "02" | "royalty_iva_charged" => Some(DiscountKind::RoyaltyIvaCharged),
+        "03" | "bonus" | "bonificacion" => Some(DiscountKind::Bonus),
+        "04" | "volume" | "volumen" => Some(DiscountKind::Volume),
+        "05" | "seasonal" | "temporada" => Some(DiscountKind::Seasonal),
+        "06" | "promotional" | "promocional" => Some(DiscountKind::Promotional),
+        "07" | "commercial" | "comercial" => Some(DiscountKind::Commercial),
+        "08" | "frequency" | "frecuencia" => Some(DiscountKind::Frequency),
+        "09" | "sustained" | "sostenido" => Some(DiscountKind::Sustained),
+        _ => None,
+    },
+    other: DiscountKind::Other,
+};
+
 fn parse_discount_kind(raw: &str) -> Result<DiscountKind, String> {
-    let (code, text) = split_code_text(raw);
-    let key = code2(code).unwrap_or_else(|| name_key(code));
-    let kind = match key.as_str() {
-        "01" | "royalty" | "regalia" => DiscountKind::Royalty,
-        "02" | "royalty_iva_charged" => DiscountKind::RoyaltyIvaCharged,
-        "03" | "bonus" | "bonificacion" => DiscountKind::Bonus,
-        "04" | "volume" | "volumen" => DiscountKind::Volume,
-        "05" | "seasonal" | "temporada" => DiscountKind::Seasonal,
-        "06" | "promotional" | "promocional" => DiscountKind::Promotional,
-        "07" | "commercial" | "comercial" => DiscountKind::Commercial,
-        "08" | "frequency" | "frecuencia" => DiscountKind::Frequency,
-        "09" | "sustained" | "sostenido" => DiscountKind::Sustained,
-        "99" | "other" | "otro" | "otros" => {
-            return match text {
-                Some(t) => Ok(DiscountKind::Other(t.to_string())),
-                None => Err(format!(
-                    "\"{}\": discount code 99 (other) needs a description; write 99: description.",
-                    show(raw.trim())
-                )),
-            }
-        }
-        _ => {
-            return Err(format!(
-                "\"{}\" is not a discount code; {DISCOUNT_HELP}.",
-                show(raw.trim())
-            ))
-        }
-    };
-    if text.is_some() {
-        return Err(format!(
-            "\"{}\": only discount code 99 (other) takes a description.",
-            show(raw.trim())
-        ));
-    }
-    Ok(kind)
+    DISCOUNT_KINDS.parse(raw)
 }
 
 /// Reference document type: a code (or a document name), `99: text`.
@@ -1599,10 +1617,7 @@ fn csv_line(
         failed: false,
     };
     let cabys = r
-        .parse(cell(Col::Cabys), Col::Cabys, |v| match scientific_hint(v) {
-            Some(hint) => Err(hint),
-            None => Ok(v.to_string()),
-        })
+        .parse(cell(Col::Cabys), Col::Cabys, code_text)
         .unwrap_or_default();
     let seller_code = cell(Col::ProductCode).map(|(v, _)| v.to_string());
     let description = cell(Col::Description)
@@ -1921,28 +1936,14 @@ fn csv_document(
     ];
     let mut references = Vec::new();
     if reference_cols.iter().any(|c| get(*c).is_some()) {
-        let number =
-            r.parse(
-                get(Col::ReferenceClave),
-                Col::ReferenceClave,
-                |v| match scientific_hint(v) {
-                    Some(hint) => Err(hint),
-                    None => Ok(v.to_string()),
-                },
-            );
-        let clave = number.as_deref().and_then(|n| {
-            if n.len() == 50 && n.bytes().all(|b| b.is_ascii_digit()) {
-                r.parse(
-                    Some((n, row_of(Col::ReferenceClave))),
-                    Col::ReferenceClave,
-                    |v| {
-                        Clave::from_str(v).map_err(|e| format!("\"{v}\" is not a valid clave: {e}"))
-                    },
-                )
-            } else {
-                None
-            }
-        });
+        let number = r.parse(get(Col::ReferenceClave), Col::ReferenceClave, code_text);
+        let clave = number
+            .as_deref()
+            .filter(|n| has_clave_shape(n))
+            .and_then(|n| {
+                let at = row_of(Col::ReferenceClave);
+                r.parse(Some((n, at)), Col::ReferenceClave, parse_clave)
+            });
         let doc_type = match get(Col::ReferenceType) {
             Some(v) => r.parse(Some(v), Col::ReferenceType, parse_reference_type),
             None => match &clave {
@@ -1959,10 +1960,7 @@ fn csv_document(
         };
         let issued = match get(Col::ReferenceDate) {
             Some(v) => r.parse(Some(v), Col::ReferenceDate, parse_datetime),
-            None => match clave
-                .as_ref()
-                .and_then(|c| cr_datetime(c.date(), NaiveTime::MIN))
-            {
+            None => match clave.as_ref().and_then(clave_date) {
                 Some(t) => Some(t),
                 None => {
                     r.fail(
@@ -2143,6 +2141,11 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
+/// The message for a JSON value of the wrong kind: `should be a text; found a number.`
+fn wrong_kind(expected: &str, found: &Value) -> String {
+    format!("should be {expected}; found {}.", json_kind(found))
+}
+
 /// Problems of one JSON document.
 struct JsonReader<'a> {
     problems: &'a mut Problems,
@@ -2165,6 +2168,11 @@ impl JsonReader<'_> {
     fn fail(&mut self, path: &str, message: impl Into<String>) {
         self.failed = true;
         self.report(path, message);
+    }
+
+    fn fail_wrong_kind<T>(&mut self, path: &str, expected: &str, found: &Value) -> Option<T> {
+        self.fail(path, wrong_kind(expected, found));
+        None
     }
 
     fn check<T>(&mut self, path: &str, result: Result<T, String>) -> Option<T> {
@@ -2197,13 +2205,7 @@ impl JsonReader<'_> {
                     path: path.to_string(),
                 })
             }
-            other => {
-                self.fail(
-                    path,
-                    format!("should be an object {{ … }}; found {}.", json_kind(other)),
-                );
-                None
-            }
+            other => self.fail_wrong_kind(path, "an object { … }", other),
         }
     }
 
@@ -2211,13 +2213,7 @@ impl JsonReader<'_> {
         match v {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) if n.is_u64() || n.is_i64() => Some(n.to_string()),
-            other => {
-                self.fail(
-                    path,
-                    format!("should be a text; found {}.", json_kind(other)),
-                );
-                None
-            }
+            other => self.fail_wrong_kind(path, "a text", other),
         }
     }
 
@@ -2237,7 +2233,7 @@ impl JsonReader<'_> {
                 }
             }
             Value::String(s) => parse_decimal(s, false),
-            other => Err(format!("should be a number; found {}.", json_kind(other))),
+            other => Err(wrong_kind("a number", other)),
         };
         self.check(path, result)
     }
@@ -2249,10 +2245,7 @@ impl JsonReader<'_> {
                 _ => Err(format!("{n} should be a whole number from 0 to {max}.")),
             },
             Value::String(s) => parse_whole(s, max),
-            other => Err(format!(
-                "should be a whole number; found {}.",
-                json_kind(other)
-            )),
+            other => Err(wrong_kind("a whole number", other)),
         };
         self.check(path, result)
     }
@@ -2261,10 +2254,7 @@ impl JsonReader<'_> {
         let result = match v {
             Value::Bool(b) => Ok(*b),
             Value::String(s) => parse_bool(s),
-            other => Err(format!(
-                "should be true or false; found {}.",
-                json_kind(other)
-            )),
+            other => Err(wrong_kind("true or false", other)),
         };
         self.check(path, result)
     }
@@ -2291,13 +2281,7 @@ impl JsonReader<'_> {
     fn list<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v [Value]> {
         match v {
             Value::Array(items) => Some(items),
-            other => {
-                self.fail(
-                    path,
-                    format!("should be a list [ … ]; found {}.", json_kind(other)),
-                );
-                None
-            }
+            other => self.fail_wrong_kind(path, "a list [ … ]", other),
         }
     }
 
@@ -2327,13 +2311,7 @@ impl JsonReader<'_> {
                     }
                 }
             }
-            other => {
-                self.fail(
-                    path,
-                    format!("should be a code or a name; found {}.", json_kind(other)),
-                );
-                None
-            }
+            other => self.fail_wrong_kind(path, "a code or a name", other),
         }
     }
 }
@@ -2342,10 +2320,17 @@ impl JsonReader<'_> {
 fn other_text(payload: &Value) -> Result<String, String> {
     match payload {
         Value::String(t) => Ok(t.clone()),
-        other => Err(format!(
-            "should be the description as a text; found {}.",
-            json_kind(other)
-        )),
+        other => Err(wrong_kind("the description as a text", other)),
+    }
+}
+
+/// The one entry of an object such as `{"credit": {"days": 30}}`, the serde form of an enum
+/// variant with data; `None` when it has none or several.
+fn only_entry(map: &Map<String, Value>) -> Option<(&String, &Value)> {
+    let mut entries = map.iter();
+    match (entries.next(), entries.next()) {
+        (Some(entry), None) => Some(entry),
+        _ => None,
     }
 }
 
@@ -2667,8 +2652,7 @@ fn json_sale_condition_object(
     map: &Map<String, Value>,
     path: &str,
 ) -> Option<SaleCondition> {
-    let mut entries = map.iter();
-    let (Some((name, payload)), None) = (entries.next(), entries.next()) else {
+    let Some((name, payload)) = only_entry(map) else {
         r.fail(
             path,
             "should be a code (\"01\"), a name (\"cash\") or one of {\"credit\": {\"days\": 30}}, {\"code\": \"12\"}, {\"other\": \"description\"}.",
@@ -2744,9 +2728,8 @@ fn json_currency_object(
     map: &Map<String, Value>,
     path: &str,
 ) -> Option<Currency> {
-    let mut entries = map.iter();
-    match (entries.next(), entries.next()) {
-        (Some((name, payload)), None) if name_key(name) == "usd" => {
+    match only_entry(map) {
+        Some((name, payload)) if name_key(name) == "usd" => {
             let at = join(path, name);
             let o = r.object(payload, &at, &["exchange_rate"])?;
             match o.get(&["exchange_rate"]) {
@@ -2963,16 +2946,10 @@ fn json_reference(r: &mut JsonReader, v: &Value, path: &str) -> Option<Reference
     if !ok {
         return None;
     }
-    let clave = number.as_ref().and_then(|(n, p)| {
-        if n.len() == 50 && n.bytes().all(|b| b.is_ascii_digit()) {
-            r.check(
-                p,
-                Clave::from_str(n).map_err(|e| format!("\"{n}\" is not a valid clave: {e}")),
-            )
-        } else {
-            None
-        }
-    });
+    let clave = number
+        .as_ref()
+        .filter(|(n, _)| has_clave_shape(n))
+        .and_then(|(n, p)| r.check(p, parse_clave(n)));
     let doc_type = match doc_type {
         Some((t, p)) => r
             .check(&p, parse_reference_type(&t))
@@ -2990,10 +2967,7 @@ fn json_reference(r: &mut JsonReader, v: &Value, path: &str) -> Option<Reference
     };
     let issued_at = match issued_at {
         Some((t, p)) => r.check(&p, parse_datetime(&t)),
-        None => match clave
-            .as_ref()
-            .and_then(|c| cr_datetime(c.date(), NaiveTime::MIN))
-        {
+        None => match clave.as_ref().and_then(clave_date) {
             Some(t) => Some(t),
             None => {
                 r.fail(
