@@ -6,8 +6,9 @@
 //! The sandbox runs on a runtime of its own, like a remote server.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+mod support;
+
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use loket_core::{
@@ -16,8 +17,7 @@ use loket_core::{
 };
 use loket_einvoice::{IdType, Identification, Issuer, Location};
 use loket_engine::einvoices::IssuerProfile;
-use loket_engine::{Engine, EngineConfig, EngineEvent, MemorySecretStore, SystemClock};
-use loket_store::Store;
+use loket_engine::{Engine, EngineEvent};
 
 const LATENCY_MS: u64 = 20;
 
@@ -34,22 +34,9 @@ struct Setup {
 }
 
 async fn setup(sandbox: &tokio::runtime::Handle, max_concurrent: u32) -> Setup {
-    let sim = sandbox
-        .spawn(loket_sim::start(loket_sim::SimConfig::default()))
-        .await
-        .unwrap()
-        .unwrap();
+    let sim = support::start_sandbox(sandbox, loket_sim::SimConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::start(EngineConfig {
-        store: Store::open(&dir.path().join("loket.db")).await.unwrap(),
-        secrets: Arc::new(MemorySecretStore::default()),
-        clock: Arc::new(SystemClock),
-        data_dir: dir.path().to_path_buf(),
-        demo: false,
-        sandbox: None,
-    })
-    .await
-    .unwrap();
+    let engine = support::engine(dir.path()).await;
     let c = engine
         .save_connection(ConnectionInput {
             id: None,
@@ -267,11 +254,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let sandbox = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    let sandbox = support::sandbox_runtime();
     let sandbox = sandbox.handle();
     runtime.block_on(async {
         if only.as_deref().is_none_or(|o| o == "sign") {

@@ -4,12 +4,11 @@
 //!   cargo bench -p loket-engine --bench expiry_sync -- rated   (500 permits at 10/s only)
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
-use std::sync::Arc;
+mod support;
+
 use std::time::Instant;
 
 use loket_core::{ConnectionInput, ConnectionKind, Environment, JobKind, RunStatus};
-use loket_engine::{Engine, EngineConfig, MemorySecretStore, SystemClock};
-use loket_store::Store;
 
 const LATENCY_MS: u64 = 50;
 
@@ -20,28 +19,17 @@ async fn case(
     rate: f64,
     concurrent: u32,
 ) {
-    // The sandbox stands in for a remote server: it gets a runtime of its own, so its request
-    // handling is not scheduled behind the engine's tasks.
-    let sim = sandbox
-        .spawn(loket_sim::start(loket_sim::SimConfig {
+    let sim = support::start_sandbox(
+        sandbox,
+        loket_sim::SimConfig {
             permits_issued: permits,
             permits_in_process: 0,
             ..Default::default()
-        }))
-        .await
-        .unwrap()
-        .unwrap();
+        },
+    )
+    .await;
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::start(EngineConfig {
-        store: Store::open(&dir.path().join("loket.db")).await.unwrap(),
-        secrets: Arc::new(MemorySecretStore::default()),
-        clock: Arc::new(SystemClock),
-        data_dir: dir.path().to_path_buf(),
-        demo: false,
-        sandbox: None,
-    })
-    .await
-    .unwrap();
+    let engine = support::engine(dir.path()).await;
     let c = engine
         .save_connection(ConnectionInput {
             id: None,
@@ -123,11 +111,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let sandbox = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    let sandbox = support::sandbox_runtime();
     let sandbox = sandbox.handle();
     runtime.block_on(async {
         if only.as_deref().is_none_or(|o| o == "rated") {

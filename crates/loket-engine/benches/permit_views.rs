@@ -4,14 +4,14 @@
 //!   cargo bench -p loket-engine --bench permit_views -- views   (pivot and list over 1,000,000)
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
-use std::sync::Arc;
+mod support;
+
 use std::time::{Duration, Instant};
 
 use loket_core::{
     ConnectionInput, ConnectionKind, DateInterval, Environment, ExpiryStatus, GroupBy, JobKind,
     PermitField, PermitFilter, PermitQuery, PermitSort, PivotQuery, RunStatus,
 };
-use loket_engine::{Engine, EngineConfig, MemorySecretStore, SystemClock};
 use loket_store::Store;
 
 const LATENCY_MS: u64 = 50;
@@ -65,19 +65,6 @@ const FAMILY_NAMES: [&str; 40] = [
     "Iskandar",
 ];
 
-async fn engine(dir: &std::path::Path) -> Engine {
-    Engine::start(EngineConfig {
-        store: Store::open(&dir.join("loket.db")).await.unwrap(),
-        secrets: Arc::new(MemorySecretStore::default()),
-        clock: Arc::new(SystemClock),
-        data_dir: dir.to_path_buf(),
-        demo: false,
-        sandbox: None,
-    })
-    .await
-    .unwrap()
-}
-
 /// 100,000 permits listed by the sandbox at 50 ms per request, into an empty store.
 async fn list_sync() {
     let permits = std::env::var("LOKET_BENCH_PERMITS")
@@ -101,7 +88,7 @@ async fn list_sync() {
         ..Default::default()
     });
     let dir = tempfile::tempdir().unwrap();
-    let engine = engine(dir.path()).await;
+    let engine = support::engine(dir.path()).await;
     let concurrent = 16;
     engine
         .save_connection(ConnectionInput {
@@ -220,7 +207,7 @@ fn ms(d: Duration) -> f64 {
 async fn views() {
     let n = 1_000_000;
     let dir = tempfile::tempdir().unwrap();
-    let engine = engine(dir.path()).await;
+    let engine = support::engine(dir.path()).await;
     let t = Instant::now();
     fill(engine.store(), n).await;
     println!(

@@ -41,8 +41,8 @@ fn issuer() -> Issuer {
     }
 }
 
-/// A Hacienda connection to the sandbox with the sample issuer and the demo certificate.
-async fn hacienda_ready(h: &Harness, password: &str) -> loket_core::Connection {
+/// A Hacienda connection to the sandbox with the sample issuer (no certificate yet).
+async fn hacienda_with_issuer(h: &Harness, password: &str) -> loket_core::Connection {
     let c = h
         .engine
         .save_connection(hacienda(&h.sim.hacienda_url, password))
@@ -58,6 +58,12 @@ async fn hacienda_ready(h: &Harness, password: &str) -> loket_core::Connection {
         })
         .await
         .unwrap();
+    c
+}
+
+/// [`hacienda_with_issuer`] with the demo certificate loaded.
+async fn hacienda_ready(h: &Harness, password: &str) -> loket_core::Connection {
+    let c = hacienda_with_issuer(h, password).await;
     h.engine
         .set_certificate(c.id, legacy_p12(), "1234".into())
         .await
@@ -112,21 +118,7 @@ async fn import_sign_submit_and_watch_the_decisions() {
         ..loket_sim::SimConfig::default()
     })
     .await;
-    let c = h
-        .engine
-        .save_connection(hacienda(&h.sim.hacienda_url, loket_sim::HACIENDA_PASSWORD))
-        .await
-        .unwrap();
-    h.engine
-        .save_issuer(IssuerProfile {
-            connection_id: c.id,
-            issuer: issuer(),
-            branch: 1,
-            terminal: 1,
-            provider_id: "206920142".into(),
-        })
-        .await
-        .unwrap();
+    let c = hacienda_with_issuer(&h, loket_sim::HACIENDA_PASSWORD).await;
 
     // The legacy .p12 loads; a wrong PIN is told apart and changes nothing.
     let p12 = legacy_p12();
