@@ -15,7 +15,6 @@ use loket_core::{
     Batching, ConnectionInput, ConnectionKind, DocumentState, EinvoiceSettings, Environment,
     JobKind, RunOptions, RunStatus, SyncRun,
 };
-use loket_einvoice::{IdType, Identification, Issuer, Location};
 use loket_engine::einvoices::IssuerProfile;
 use loket_engine::{Engine, EngineEvent};
 
@@ -55,27 +54,13 @@ async fn setup(sandbox: &tokio::runtime::Handle, max_concurrent: u32) -> Setup {
         })
         .await
         .unwrap();
+    // The demo's issuer, id 206920142 (the demo certificate's).
+    let example: serde_json::Value =
+        serde_json::from_str(include_str!("../../../docs/examples/issuer.json")).unwrap();
     engine
         .save_issuer(IssuerProfile {
             connection_id: c.id,
-            issuer: Issuer {
-                name: "Tek rocks".into(),
-                id: Identification {
-                    id_type: IdType::Fisica,
-                    number: "206920142".into(),
-                },
-                commercial_name: None,
-                location: Location {
-                    province: 2,
-                    canton: 6,
-                    district: 4,
-                    neighborhood: None,
-                    other_signs: "Calle Arrieta".into(),
-                },
-                phone: None,
-                emails: vec!["facturas@tekrocks.example".into()],
-                activity_code: "930903".into(),
-            },
+            issuer: serde_json::from_value(example["issuer"].clone()).unwrap(),
             branch: 1,
             terminal: 1,
             provider_id: "206920142".into(),

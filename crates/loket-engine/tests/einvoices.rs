@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use loket_core::{DocumentState, JobKind, RetryState, RunOptions, RunStatus};
-use loket_einvoice::{IdType, Identification, Issuer, Location};
+use loket_einvoice::Issuer;
 use loket_engine::einvoices::IssuerProfile;
 use loket_engine::{Engine, EngineError};
 use support::*;
@@ -20,25 +20,11 @@ fn legacy_p12() -> Vec<u8> {
     std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/sandbox-issuer.p12")).unwrap()
 }
 
+/// The sample issuer of `docs/examples/issuer.json` (the demo's), id 206920142.
 fn issuer() -> Issuer {
-    Issuer {
-        name: "Tek rocks".into(),
-        id: Identification {
-            id_type: IdType::Fisica,
-            number: "206920142".into(),
-        },
-        commercial_name: None,
-        location: Location {
-            province: 2,
-            canton: 6,
-            district: 4,
-            neighborhood: None,
-            other_signs: "Calle Arrieta".into(),
-        },
-        phone: None,
-        emails: vec!["facturas@tekrocks.example".into()],
-        activity_code: "930903".into(),
-    }
+    let example: serde_json::Value =
+        serde_json::from_str(include_str!("../../../docs/examples/issuer.json")).unwrap();
+    serde_json::from_value(example["issuer"].clone()).unwrap()
 }
 
 /// A Hacienda connection to the sandbox with the sample issuer (no certificate yet).
