@@ -236,7 +236,14 @@ impl Engine {
                 }
             }
         }
-        self.inner.store.begin_submit(id, now).await?;
+        match self.inner.store.begin_submit(id, now).await {
+            Ok(_) => {}
+            // Changed meanwhile (moved back to draft by hand…): nothing to send.
+            Err(loket_store::StoreError::Conflict(_)) => {
+                return self.step_result(id, StepOutcome::Skipped, None).await
+            }
+            Err(e) => return Err(e.into()),
+        }
         let issued_at = doc
             .issued_at
             .map(costa_rica_time)

@@ -221,7 +221,7 @@ async fn run_batched(
             match result {
                 Ok(r) => ctx.add_counts(count(&r)).await,
                 Err(e) => {
-                    // Refused credentials: the rest would be refused too (SPEC §5).
+                    // Refused credentials (SPEC §5) or a failing store: the rest would fail too.
                     halt.cancel();
                     ctx.add_counts(RunCounts {
                         failed: 1,
