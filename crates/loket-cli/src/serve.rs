@@ -78,18 +78,17 @@ async fn events(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = engine.subscribe();
     let stream = futures::stream::unfold(receiver, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(event) => {
-                    let sse = Event::default()
-                        .event(event.name())
-                        .data(event.payload().to_string());
-                    return Some((Ok(sse), rx));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        let sse = match rx.recv().await {
+            Ok(event) => Event::default()
+                .event(event.name())
+                .data(event.payload().to_string()),
+            // Events were dropped for this slow reader: tell the page to refetch.
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                Event::default().event("missed").data("{}")
             }
-        }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok(sse), rx))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }

@@ -138,6 +138,8 @@ function ensureSource(): EventSource {
   es.addEventListener("error", () => {
     hadError = true;
   });
+  // The bridge dropped events it could not deliver in time: refetch as after a reconnect.
+  es.addEventListener("missed", () => reconnectHandlers.forEach((h) => h()));
   for (const name of subscribers.keys()) attach(es, name);
   source = es;
   return es;

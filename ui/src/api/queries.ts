@@ -79,11 +79,20 @@ export function useJobs() {
   return useQuery({ queryKey: keys.jobs, queryFn: () => call("list_jobs", {}) });
 }
 
+/** How often a list showing a running run asks again: events keep it current, this mends a
+ * missed one (a busy event stream may drop some) so a finished run never looks stuck. */
+export const RUNNING_REFRESH_MS = 3000;
+
 export function useRuns(filter: RunFilter) {
   return useQuery({
     queryKey: keys.runs(filter),
     queryFn: () => call("list_runs", { filter }),
     placeholderData: (prev) => prev,
+    // Opening the list always asks again (cheap), so a run that ended while it was closed
+    // shows its end even if that event was missed.
+    refetchOnMount: "always",
+    refetchInterval: (query) =>
+      query.state.data?.some((r) => r.status === "running") ? RUNNING_REFRESH_MS : false,
   });
 }
 
