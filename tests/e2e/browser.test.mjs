@@ -30,6 +30,30 @@ let baseUrl;
 let dataDir;
 const pageErrors = [];
 const consoleLines = [];
+// The page's calls to the backend: what it asked and whether an answer came.
+const apiCalls = [];
+
+function trackApiCalls(p) {
+  const started = new Map();
+  p.on("request", (r) => {
+    if (!r.url().includes("/api")) return;
+    let cmd = "events";
+    try {
+      cmd = JSON.parse(r.postData() ?? "{}").cmd ?? cmd;
+    } catch {
+      /* not JSON */
+    }
+    const entry = { cmd, at: new Date().toISOString().slice(11, 23), end: "pending" };
+    started.set(r, entry);
+    apiCalls.push(entry);
+  });
+  const finish = (r, end) => {
+    const entry = started.get(r);
+    if (entry) entry.end = `${end} ${new Date().toISOString().slice(11, 23)}`;
+  };
+  p.on("requestfinished", (r) => finish(r, "answered"));
+  p.on("requestfailed", (r) => finish(r, `failed (${r.failure()?.errorText})`));
+}
 
 /** The browser's side of the story, for failure reports. */
 const browserLog = {
@@ -37,7 +61,10 @@ const browserLog = {
     `--- browser console (last 60 lines)\n${consoleLines
       .slice(-60)
       .map((l) => `  ${l}`)
-      .join("\n")}\n--- page errors\n${pageErrors.map((l) => `  ${l}`).join("\n")}\n--- end of browser`,
+      .join("\n")}\n--- page errors\n${pageErrors.map((l) => `  ${l}`).join("\n")}\n--- backend calls (last 40)\n${apiCalls
+      .slice(-40)
+      .map((c) => `  ${c.at} ${c.cmd}: ${c.end}`)
+      .join("\n")}\n--- end of browser`,
 };
 const logs = () => [server, browserLog];
 const step = (fn) => withLogs(logs, fn);
@@ -150,6 +177,7 @@ before(async () => {
     page = await context.newPage();
     page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
     page.on("pageerror", (e) => pageErrors.push(String(e)));
+    trackApiCalls(page);
     const res = await page.goto(`${baseUrl}/#/connections`, { waitUntil: "domcontentloaded" });
     assert.ok(res?.ok(), `GET ${baseUrl}/ answered ${res?.status()}: does --ui-dir serve ui/dist?`);
     await visible(byTestId("nav-connections"), "the app's navigation (the UI did not render)", 30_000);
@@ -231,24 +259,25 @@ test("a new SICANTIK connection: a bad URL is refused at the field, a good one s
   }),
 );
 
-/** Goes to a tab of the current screen (tab-<name>) when the screen has tabs. */
+/** Goes to tab `name` (tab-<name>) of the current screen, waiting for the screen to draw it. */
 async function tab(name) {
-  const t = byTestId(`tab-${name}`);
-  if ((await t.count()) === 0) return false;
-  await t.first().click();
-  return true;
+  await (await visible(byTestId(`tab-${name}`), `the ${name} tab (tab-${name})`)).click();
+  await waitFor(() => page.url().includes(`/${name}`), {
+    timeout: 10_000,
+    message: `the address to change to …/${name} after clicking tab-${name}`,
+  });
 }
 
 test("Sync: Run now on new_permits shows progress, then a succeeded run", { timeout: 240_000 }, () =>
   step(async () => {
     await go("sync");
-    // The runs already listed (on the Runs tab when the screen has tabs), to tell the new one apart.
-    const hasTabs = await tab("runs");
-    if (hasTabs) await page.waitForTimeout(500);
+    // The runs already listed, to tell the new one apart.
+    await tab("runs");
+    await visible(page.locator('[data-testid^="run-row-"], .empty'), "the runs list");
     const known = await page
       .locator('[data-testid^="run-row-"]')
       .evaluateAll((els) => els.map((e) => e.getAttribute("data-testid")));
-    if (hasTabs) await tab("jobs");
+    await tab("jobs");
 
     // The demo SICANTIK connection's job (other connections, such as one made above, have their own).
     const jobs = page.locator('[data-testid^="job-row-new_permits-"]');
@@ -280,7 +309,8 @@ test("Sync: Run now on new_permits shows progress, then a succeeded run", { time
     await page.screenshot({ path: path.join(SHOTS, "sync-running.png"), fullPage: true });
     const progressIds = await page.evaluate(() => [...window.__loketProgressSeen]);
 
-    if (hasTabs) await tab("runs");
+    await tab("runs");
+    let lastSeen = "nothing";
     const run = await waitFor(
       () =>
         page.evaluate(
@@ -289,17 +319,22 @@ test("Sync: Run now on new_permits shows progress, then a succeeded run", { time
             const mine =
               rows.find((r) => ids.includes(r.getAttribute("data-testid").slice("run-row-".length))) ??
               rows.find((r) => !known.includes(r.getAttribute("data-testid")));
-            if (!mine) return null;
+            const shown = rows.map((r) => `${r.getAttribute("data-testid")}=${r.getAttribute("data-status")}`);
+            if (!mine) return { pending: `no new row; rows: ${shown.join(", ") || "none"}; url ${location.hash}` };
             const status = mine.getAttribute("data-status");
-            if (!status || ["queued", "pending", "running", "cancelling"].includes(status)) return null;
+            if (!status || ["queued", "pending", "running", "cancelling"].includes(status))
+              return { pending: `rows: ${shown.join(", ")}` };
             return { id: mine.getAttribute("data-testid"), status, text: mine.innerText };
           },
           { known, ids: progressIds },
-        ),
+        ).then((r) => {
+          if (r.pending) lastSeen = r.pending;
+          return r.pending ? null : r;
+        }),
       {
         timeout: 180_000,
         interval: 500,
-        message: `the run's row (run-row-${progressIds.join("|")}) to reach a final status`,
+        message: () => `the run's row (run-row-${progressIds.join("|")}) to reach a final status (last seen: ${lastSeen})`,
       },
     );
     await page.screenshot({ path: path.join(SHOTS, "sync-finished.png"), fullPage: true });
