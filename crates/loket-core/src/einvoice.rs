@@ -664,6 +664,45 @@ impl BatchPlan {
     }
 }
 
+impl BatchPlan {
+    /// The plan with a duration worked out elsewhere (work bound by the processor, such as
+    /// signing, rather than by sending).
+    pub fn with_estimate(mut self, secs: f64) -> Self {
+        let secs = non_negative(secs);
+        self.bound_secs = secs;
+        self.estimated_secs = secs;
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certificate expiry
+// ---------------------------------------------------------------------------------------------
+
+/// Days before a certificate's expiry at which it is warned about (SPEC §5: 30 days ahead),
+/// then again closer to the date; 0 stands for "expired".
+pub const CERTIFICATE_WARNING_DAYS: [i64; 4] = [30, 7, 1, 0];
+
+/// Whole days until a certificate's expiry, rounded down: negative once it has expired (an
+/// hour past the expiry is −1, not 0).
+pub fn certificate_days_left(not_after: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (not_after - now).num_seconds().div_euclid(86_400)
+}
+
+/// The warning tier a certificate with `days_left` (negative once expired) is in: the
+/// smallest tier it has reached, or `None` when more than 30 days are left.
+pub fn certificate_warning_tier(days_left: i64) -> Option<i64> {
+    if days_left < 0 {
+        return Some(0);
+    }
+    CERTIFICATE_WARNING_DAYS
+        .iter()
+        .rev()
+        .skip(1)
+        .copied()
+        .find(|t| days_left <= *t)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Polling and pending age
 // ---------------------------------------------------------------------------------------------
@@ -766,6 +805,35 @@ impl SendDeadline {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn certificates_are_warned_30_7_and_1_days_ahead_and_once_expired() {
+        use super::{certificate_days_left, certificate_warning_tier};
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().expect("time");
+        let expiry = at("2027-01-31T12:00:00Z");
+        let left = |now: &str| certificate_days_left(expiry, at(now));
+        assert_eq!(left("2026-12-31T12:00:00Z"), 31);
+        assert_eq!(left("2027-01-31T11:00:00Z"), 0);
+        assert_eq!(left("2027-01-31T13:00:00Z"), -1);
+        assert_eq!(left("2027-02-02T12:00:00Z"), -2);
+        let tiers: Vec<Option<i64>> = [31, 30, 8, 7, 2, 1, 0, -1]
+            .into_iter()
+            .map(certificate_warning_tier)
+            .collect();
+        assert_eq!(
+            tiers,
+            [
+                None,
+                Some(30),
+                Some(30),
+                Some(7),
+                Some(7),
+                Some(1),
+                Some(1),
+                Some(0)
+            ]
+        );
+    }
+
     use super::*;
     use DocumentState::*;
 

@@ -59,6 +59,21 @@ impl ErrorCategory {
             Self::Unknown => "unknown",
         }
     }
+
+    /// Parses the stored name; anything unknown is `Unknown`.
+    pub fn parse(s: &str) -> Self {
+        [
+            Self::Transient,
+            Self::RateLimit,
+            Self::Network,
+            Self::Server,
+            Self::Auth,
+            Self::Validation,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+        .unwrap_or(Self::Unknown)
+    }
 }
 
 #[cfg(test)]

@@ -38,11 +38,13 @@ pub enum JobKind {
     EinvoiceResponseCleanup,
     /// Delete done and failed retry-queue entries after 30 days.
     EinvoiceRetryCleanup,
+    /// Warn ahead of a signing certificate's expiry (30, 7 and 1 days before, and once expired).
+    EinvoiceCertificateCheck,
 }
 
 impl JobKind {
     /// Every job, in menu order.
-    pub const ALL: [JobKind; 14] = [
+    pub const ALL: [JobKind; 15] = [
         Self::PermitTypes,
         Self::NewPermits,
         Self::ExpirySync,
@@ -55,6 +57,7 @@ impl JobKind {
         Self::EinvoiceRetries,
         Self::EinvoiceResponseCleanup,
         Self::EinvoiceRetryCleanup,
+        Self::EinvoiceCertificateCheck,
         Self::LogCleanup,
         Self::DatabaseBackup,
     ];
@@ -76,6 +79,7 @@ impl JobKind {
             Self::EinvoiceRetries => "einvoice_retries",
             Self::EinvoiceResponseCleanup => "einvoice_response_cleanup",
             Self::EinvoiceRetryCleanup => "einvoice_retry_cleanup",
+            Self::EinvoiceCertificateCheck => "einvoice_certificate_check",
         }
     }
 
@@ -94,7 +98,8 @@ impl JobKind {
             | Self::EinvoiceSubmit
             | Self::EinvoiceStatus
             | Self::EinvoicePoll
-            | Self::EinvoiceRetries => Some(ConnectionKind::Hacienda),
+            | Self::EinvoiceRetries
+            | Self::EinvoiceCertificateCheck => Some(ConnectionKind::Hacienda),
             Self::LogCleanup
             | Self::DatabaseBackup
             | Self::MarkExpired
@@ -119,6 +124,7 @@ impl JobKind {
             Self::EinvoiceRetries => Schedule::Every { minutes: 5 },
             Self::EinvoiceResponseCleanup => Schedule::Daily { at: "02:00".into() },
             Self::EinvoiceRetryCleanup => Schedule::Daily { at: "03:00".into() },
+            Self::EinvoiceCertificateCheck => Schedule::Daily { at: "09:00".into() },
         }
     }
 }

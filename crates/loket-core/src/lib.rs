@@ -3,6 +3,7 @@
 pub mod api_error;
 pub mod connection;
 pub mod einvoice;
+pub mod einvoice_view;
 pub mod error_category;
 pub mod export;
 pub mod job;
@@ -26,6 +27,15 @@ pub use connection::{
 pub use einvoice::{
     BatchPlan, DocumentState, EinvoiceSettings, MoveRefusal, PendingAge, RetryDecision,
     RetryOperation, RetryPolicy, RetryState, SendDeadline, SendUrgency,
+};
+pub use einvoice_view::{
+    BulkKind, BulkOutcome, BulkPlan, BulkResult, BulkSelection, CertificateSummary, DayActivity,
+    EinvoiceDashboard, EinvoiceDetail, EinvoiceField, EinvoiceFilter, EinvoiceGroup,
+    EinvoiceGroupBy, EinvoiceGroupKey, EinvoiceLineView, EinvoiceList, EinvoicePivotCell,
+    EinvoicePivotQuery, EinvoicePivotResult, EinvoiceQuery, EinvoiceRow, EinvoiceSort,
+    EinvoiceSortField, ErrorLineView, PartyView, ResponseDetail, ResponseFilter, ResponseList,
+    ResponseRow, RetryFilter, RetryList, RetryRow, RetryStateCount, SignatureView, StateCount,
+    StateTotal,
 };
 pub use error_category::ErrorCategory;
 pub use export::{ExportCell, ExportFormat, ExportRequest};

@@ -51,6 +51,9 @@ pub fn job_label(lang: Language, job: JobKind) -> &'static str {
         (En, EinvoiceRetryCleanup) => "Clean up the retry queue",
         (Id, EinvoiceRetryCleanup) => "Bersihkan antrean ulang",
         (Es, EinvoiceRetryCleanup) => "Limpiar la cola de reintentos",
+        (En, EinvoiceCertificateCheck) => "Certificate expiry check",
+        (Id, EinvoiceCertificateCheck) => "Periksa masa berlaku sertifikat",
+        (Es, EinvoiceCertificateCheck) => "Revisar vencimiento del certificado",
     }
 }
 
@@ -116,6 +119,65 @@ pub fn einvoice_gave_up(
         (Language::Es, Sign) => format!("{document} no se pudo firmar tras {attempts} intentos: {error}"),
         (Language::Es, Submit) => format!("{document} no se pudo enviar tras {attempts} intentos: {error}"),
         (Language::Es, Poll) => format!("{document}: no se pudo consultar la respuesta de Hacienda tras {attempts} intentos: {error}"),
+    };
+    (title.to_string(), body)
+}
+
+/// The notification sent when a bulk e-invoice run (sign, send, status check) ends: title and
+/// body. `done`, `failed` and `skipped` count documents.
+pub fn bulk_run_ended(
+    lang: Language,
+    job: JobKind,
+    status: crate::run::RunStatus,
+    done: u32,
+    failed: u32,
+    skipped: u32,
+) -> (String, String) {
+    use crate::run::RunStatus;
+    let label = job_label(lang, job);
+    let title = match (lang, status) {
+        (Language::En, RunStatus::Cancelled) => format!("Loket: {label} cancelled"),
+        (Language::Id, RunStatus::Cancelled) => format!("Loket: {label} dibatalkan"),
+        (Language::Es, RunStatus::Cancelled) => format!("Loket: {label} cancelado"),
+        (Language::En, RunStatus::Failed) => format!("Loket: {label} stopped"),
+        (Language::Id, RunStatus::Failed) => format!("Loket: {label} berhenti"),
+        (Language::Es, RunStatus::Failed) => format!("Loket: {label} se detuvo"),
+        (Language::En, _) => format!("Loket: {label} finished"),
+        (Language::Id, _) => format!("Loket: {label} selesai"),
+        (Language::Es, _) => format!("Loket: {label} terminado"),
+    };
+    let body = match lang {
+        Language::En => format!("{done} done, {failed} failed, {skipped} left as they were."),
+        Language::Id => format!("{done} berhasil, {failed} gagal, {skipped} dibiarkan."),
+        Language::Es => format!("{done} listos, {failed} con error, {skipped} sin cambios."),
+    };
+    (title, body)
+}
+
+/// The notification sent when a signing certificate comes within `tier` days of expiry (0:
+/// expired): title and body.
+pub fn certificate_expiry(
+    lang: Language,
+    connection: &str,
+    subject: &str,
+    days_left: i64,
+    expires: &str,
+) -> (String, String) {
+    let title = match (lang, days_left < 0) {
+        (Language::En, false) => "Loket: the signing certificate expires soon",
+        (Language::Id, false) => "Loket: sertifikat tanda tangan segera kedaluwarsa",
+        (Language::Es, false) => "Loket: el certificado de firma vence pronto",
+        (Language::En, true) => "Loket: the signing certificate has expired",
+        (Language::Id, true) => "Loket: sertifikat tanda tangan sudah kedaluwarsa",
+        (Language::Es, true) => "Loket: el certificado de firma venció",
+    };
+    let body = match (lang, days_left < 0) {
+        (Language::En, false) => format!("{connection}: {subject} expires on {expires} ({days_left} days). Load the renewed .p12 before then, or signing stops."),
+        (Language::Id, false) => format!("{connection}: {subject} kedaluwarsa pada {expires} ({days_left} hari). Muat .p12 yang baru sebelum itu, atau penandatanganan berhenti."),
+        (Language::Es, false) => format!("{connection}: {subject} vence el {expires} ({days_left} días). Cargue el .p12 renovado antes, o no se podrá firmar."),
+        (Language::En, true) => format!("{connection}: {subject} expired on {expires}. Documents cannot be signed until a valid .p12 is loaded."),
+        (Language::Id, true) => format!("{connection}: {subject} kedaluwarsa pada {expires}. Dokumen tidak dapat ditandatangani sampai .p12 yang berlaku dimuat."),
+        (Language::Es, true) => format!("{connection}: {subject} venció el {expires}. No se pueden firmar comprobantes hasta cargar un .p12 vigente."),
     };
     (title.to_string(), body)
 }

@@ -42,6 +42,7 @@ pub mod import;
 pub mod numbering;
 pub mod p12;
 pub mod precheck;
+pub mod pretty;
 pub mod reply;
 pub mod sign;
 pub mod xml;
@@ -59,6 +60,7 @@ pub use import::{
 pub use numbering::{random_security_code, Clave, Consecutivo, NumberingError, Situation};
 pub use p12::{CertificateInfo, P12Error, SigningIdentity};
 pub use precheck::{precheck, Issue};
+pub use pretty::pretty_xml;
 pub use reply::{
     decode_mensaje_hacienda, parse_error_lines, parse_mensaje_hacienda, parse_status_reply,
     HaciendaErrorLine, HaciendaMessage, ReplyError, State, StatusReply, Verdict,

@@ -3,6 +3,7 @@
 //!   cargo bench -p loket-engine --bench einvoices -- sign    (1,000 documents signed)
 //!   cargo bench -p loket-engine --bench einvoices -- submit  (1,000 sent at 20 ms latency)
 //!   cargo bench -p loket-engine --bench einvoices -- poll    (100 pending documents asked about)
+//!   cargo bench -p loket-engine --bench einvoices -- views   (dashboard and list over 100,000)
 //! The sandbox runs on a runtime of its own, like a remote server.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
@@ -233,6 +234,128 @@ async fn poll(sandbox: &tokio::runtime::Handle) {
     );
 }
 
+/// Fills the store with `n` documents of the last 30 days in a realistic mix of states (most
+/// accepted), with their signing, sending and decision times, and a retry queue.
+async fn fill(store: &loket_store::Store, n: i64) {
+    let pool = store.pool();
+    sqlx::query(
+        "INSERT INTO connection (id, name, kind, base_url, environment, timeout_ms,
+             rate_limit_per_sec, max_concurrent, created_at, updated_at)
+         VALUES (1, 'Bench', 'hacienda', 'http://127.0.0.1:9', 'staging', 1000, 0, 8,
+             '2026-11-01T00:00:00+00:00', '2026-11-01T00:00:00+00:00')",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    // Times as the app writes them (RFC 3339, UTC, "+00:00").
+    let at = |offset: &str| {
+        format!("strftime('%Y-%m-%dT%H:%M:%f', 'now', '-' || (i % 43200) || ' minutes'{offset}) || '+00:00'")
+    };
+    let sql = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?),
+              s(i, state) AS (SELECT i, CASE
+                  WHEN i % 100 < 80 THEN 'accepted' WHEN i % 100 < 88 THEN 'rejected'
+                  WHEN i % 100 < 91 THEN 'processing' WHEN i % 100 < 93 THEN 'submitted'
+                  WHEN i % 100 < 96 THEN 'signed' WHEN i % 100 < 98 THEN 'generated'
+                  ELSE 'draft' END FROM n)
+         INSERT INTO einvoice (connection_id, doc_type, state, source, external_ref, draft,
+             clave, consecutivo, issued_at, receiver_name, receiver_id, currency, total,
+             total_value, tax, signed_at, submitted_at, decided_at, created_at, updated_at)
+         SELECT 1, CASE WHEN i % 3 = 0 THEN '04' ELSE '01' END, state, 'csv', 'R-' || i, '{{}}',
+             CASE WHEN state <> 'draft' THEN printf('506%047d', i) END,
+             CASE WHEN state <> 'draft' THEN printf('00100001%02d%010d', 1, i) END,
+             CASE WHEN state <> 'draft' THEN {created} END,
+             'Cliente ' || (i % 500), '3101' || printf('%06d', i % 500), 'CRC',
+             printf('%d.50', 1000 + i % 90000), 1000.5 + i % 90000, printf('%d', (1000 + i % 90000) * 13 / 113),
+             CASE WHEN state NOT IN ('draft', 'generated') THEN {signed} END,
+             CASE WHEN state IN ('submitted', 'processing', 'accepted', 'rejected') THEN {submitted} END,
+             CASE WHEN state IN ('accepted', 'rejected') THEN {decided} END,
+             {created}, {created}
+         FROM s",
+        created = at(""),
+        signed = at(", '+5 minutes'"),
+        submitted = at(", '+10 minutes'"),
+        decided = at(", '+10 minutes', '+' || (i % 300) || ' seconds'"),
+    );
+    sqlx::query(&sql).bind(n).execute(pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO einvoice_retry (einvoice_id, operation, category, attempts, next_retry_at,
+             priority, state, last_error, created_at, updated_at)
+         SELECT id, 'submit', 'transient', 1 + id % 5, created_at, 0,
+             CASE id % 3 WHEN 0 THEN 'pending' WHEN 1 THEN 'failed' ELSE 'done' END,
+             'HTTP 503', created_at, created_at
+         FROM einvoice WHERE id % 50 = 0",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+}
+
+/// The dashboard and the list's first page over 100,000 documents.
+async fn views() {
+    const N: i64 = 100_000;
+    let dir = tempfile::tempdir().unwrap();
+    let store = loket_store::Store::open(&dir.path().join("loket.db"))
+        .await
+        .unwrap();
+    fill(&store, N).await;
+    let engine = support::engine_on(store, dir.path()).await;
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..11 {
+        let t = Instant::now();
+        last = Some(engine.einvoice_dashboard().await.unwrap());
+        times.push(t.elapsed());
+    }
+    let d = last.unwrap();
+    let count: u64 = d.by_state.iter().map(|s| s.count).sum();
+    assert_eq!(count, N as u64);
+    println!(
+        "dashboard over {N} documents: {:.1} ms (median of 11; acceptance {:.1} %, {} pending, {} in the retry queue); target < 50 ms",
+        median(times).as_secs_f64() * 1000.0,
+        d.acceptance_rate.unwrap_or(0.0) * 100.0,
+        d.pending_submission,
+        d.retry_open
+    );
+    let mut times = Vec::new();
+    for _ in 0..11 {
+        let t = Instant::now();
+        let page = engine
+            .list_einvoices(loket_core::EinvoiceQuery {
+                limit: 100,
+                ..loket_core::EinvoiceQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(page.total, N as u64);
+        times.push(t.elapsed());
+    }
+    println!(
+        "e-invoice list, first page of 100 over {N}: {:.1} ms (median of 11)",
+        median(times).as_secs_f64() * 1000.0
+    );
+    let mut times = Vec::new();
+    for _ in 0..11 {
+        let t = Instant::now();
+        engine
+            .einvoice_groups(
+                loket_core::EinvoiceFilter::default(),
+                loket_core::EinvoiceGroupBy {
+                    field: loket_core::EinvoiceField::State,
+                    interval: None,
+                },
+            )
+            .await
+            .unwrap();
+        times.push(t.elapsed());
+    }
+    println!(
+        "e-invoice kanban columns (count and totals by state) over {N}: {:.1} ms (median of 11)",
+        median(times).as_secs_f64() * 1000.0
+    );
+}
+
 fn main() {
     let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -250,6 +373,9 @@ fn main() {
         }
         if only.as_deref().is_none_or(|o| o == "poll") {
             poll(sandbox).await;
+        }
+        if only.as_deref().is_none_or(|o| o == "views") {
+            views().await;
         }
     });
 }

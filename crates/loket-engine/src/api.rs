@@ -8,9 +8,16 @@ use loket_core::{
     PermitStatus, PermitTypeEdit, PermitTypeRow, PivotQuery, PivotResult, ReminderItem, RunOptions,
     Schedule, Settings, SyncRun, TestOutcome,
 };
+use loket_core::{
+    Batching, BulkKind, BulkPlan, BulkResult, BulkSelection, EinvoiceDashboard, EinvoiceDetail,
+    EinvoiceFilter, EinvoiceGroup, EinvoiceGroupBy, EinvoiceList, EinvoicePivotQuery,
+    EinvoicePivotResult, EinvoiceQuery, EinvoiceSettings, ResponseDetail, ResponseFilter,
+    ResponseList, RetryFilter, RetryList,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::einvoices::ImportSummary;
 use crate::events::EngineEvent;
 use crate::info::AppInfo;
 use crate::{Engine, EngineError};
@@ -128,6 +135,24 @@ commands! {
     get_settings() -> Settings = |e: Engine| async move { e.settings().await };
     save_settings(settings: Settings) -> Settings = |e: Engine, s| async move { e.save_settings(s).await };
     list_timezones() -> Vec<String> = |_e: Engine| async move { Ok::<_, EngineError>(chrono_tz::TZ_VARIANTS.iter().map(|t| t.name().to_string()).collect()) };
+    list_einvoices(query: EinvoiceQuery) -> EinvoiceList = |e: Engine, q| async move { e.list_einvoices(q).await };
+    einvoice_groups(filter: EinvoiceFilter, group_by: EinvoiceGroupBy) -> Vec<EinvoiceGroup> = |e: Engine, f, g| async move { e.einvoice_groups(f, g).await };
+    einvoice_pivot(query: EinvoicePivotQuery) -> EinvoicePivotResult = |e: Engine, q| async move { e.einvoice_pivot(q).await };
+    get_einvoice(id: i64) -> EinvoiceDetail = |e: Engine, id| async move { e.get_einvoice(id).await };
+    /// Imports a CSV or JSON file's content (by its name's extension) as drafts, all or none.
+    import_einvoice_file(connection_id: i64, file_name: String, content: String) -> ImportSummary = |e: Engine, id, name: String, content: String| async move { e.import_einvoice_bytes(id, &name, content.as_bytes()).await };
+    list_responses(filter: ResponseFilter) -> ResponseList = |e: Engine, f| async move { e.list_responses(f).await };
+    get_response(id: i64) -> ResponseDetail = |e: Engine, id| async move { e.get_response(id).await };
+    list_retry_queue(filter: RetryFilter) -> RetryList = |e: Engine, f| async move { e.list_retry_queue(f).await };
+    retry_now(id: i64) -> () = |e: Engine, id| async move { e.retry_now(id).await };
+    cancel_retry(id: i64) -> () = |e: Engine, id| async move { e.cancel_retry(id).await };
+    get_einvoice_settings() -> EinvoiceSettings = |e: Engine| async move { e.einvoice_settings().await };
+    save_einvoice_settings(settings: EinvoiceSettings) -> EinvoiceSettings = |e: Engine, s: EinvoiceSettings| async move { e.save_einvoice_settings(s.clone()).await.map(|()| s) };
+    bulk_plan(kind: BulkKind, selection: BulkSelection) -> BulkPlan = |e: Engine, k, s| async move { e.bulk_plan(k, s).await };
+    /// Starts a bulk sign / send / status run; `pin` opens the certificate for this run only.
+    start_bulk_run(kind: BulkKind, selection: BulkSelection, batching: Option<Batching>, pin: Option<String>) -> i64 = |e: Engine, k, s, b, p| async move { e.start_bulk_run(k, s, b, p).await };
+    bulk_results(run_id: i64) -> Vec<BulkResult> = |e: Engine, id| async move { e.bulk_results(id).await };
+    einvoice_dashboard() -> EinvoiceDashboard = |e: Engine| async move { e.einvoice_dashboard().await };
     send_test_notification() -> () = |e: Engine| async move {
         let lang = e.settings().await?.language;
         e.emit(EngineEvent::Notify { title: "Loket".into(), body: loket_core::messages::test_notification(lang).into() });
@@ -290,6 +315,48 @@ pub fn typescript_bindings() -> String {
         ExportFormat::decl(),
         ExportCell::decl(),
         ExportRequest::decl(),
+        DocumentState::decl(),
+        RetryOperation::decl(),
+        RetryState::decl(),
+        EinvoiceSettings::decl(),
+        BatchPlan::decl(),
+        EinvoiceField::decl(),
+        EinvoiceGroupBy::decl(),
+        EinvoiceGroupKey::decl(),
+        EinvoiceFilter::decl(),
+        EinvoiceSortField::decl(),
+        EinvoiceSort::decl(),
+        EinvoiceQuery::decl(),
+        EinvoiceRow::decl(),
+        EinvoiceList::decl(),
+        EinvoiceGroup::decl(),
+        EinvoicePivotQuery::decl(),
+        EinvoicePivotCell::decl(),
+        EinvoicePivotResult::decl(),
+        EinvoiceLineView::decl(),
+        PartyView::decl(),
+        ErrorLineView::decl(),
+        ResponseRow::decl(),
+        ResponseDetail::decl(),
+        ResponseFilter::decl(),
+        ResponseList::decl(),
+        RetryRow::decl(),
+        RetryFilter::decl(),
+        RetryStateCount::decl(),
+        RetryList::decl(),
+        SignatureView::decl(),
+        EinvoiceDetail::decl(),
+        ImportSummary::decl(),
+        BulkKind::decl(),
+        BulkSelection::decl(),
+        StateCount::decl(),
+        CertificateSummary::decl(),
+        BulkPlan::decl(),
+        BulkOutcome::decl(),
+        BulkResult::decl(),
+        StateTotal::decl(),
+        DayActivity::decl(),
+        EinvoiceDashboard::decl(),
         Language::decl(),
         Theme::decl(),
         Settings::decl(),

@@ -129,11 +129,21 @@ impl Engine {
     }
 
     /// The demo's issuing company and its certificate: a self-signed, sandbox-only legacy .p12
-    /// (PIN 1234) made with openssl like the tax authority's files, so signing works at once.
+    /// (PIN 1234) made with openssl like the tax authority's files, so signing works at once;
+    /// and the sample documents of `docs/examples/einvoices.csv` as drafts.
     async fn ensure_demo_issuer(&self, connection_id: i64) -> Result<()> {
         if self.inner.store.issuer(connection_id).await?.is_some() {
             return Ok(());
         }
+        // A morning's invoices waiting as drafts, so the e-invoice screens have work to show.
+        // Imported before the issuer is saved, so a failure is tried again at the next start
+        // (the import skips what it already stored).
+        self.import_einvoice_bytes(
+            connection_id,
+            "einvoices.csv",
+            include_bytes!("../../../docs/examples/einvoices.csv"),
+        )
+        .await?;
         let mut profile: serde_json::Value =
             serde_json::from_str(include_str!("../../../docs/examples/issuer.json"))
                 .map_err(|e| EngineError::Internal(e.to_string()))?;

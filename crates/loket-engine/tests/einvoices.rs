@@ -5,61 +5,11 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use loket_core::{DocumentState, JobKind, RetryState, RunOptions, RunStatus};
-use loket_einvoice::Issuer;
-use loket_engine::einvoices::IssuerProfile;
 use loket_engine::{Engine, EngineError};
 use support::*;
-
-/// The demo's legacy .p12 (SHA1-3DES key, RC2-40 certificate, made with openssl as the tax
-/// authority makes them), PIN 1234, for the sample issuer 206920142.
-fn legacy_p12() -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/sandbox-issuer.p12")).unwrap()
-}
-
-/// The sample issuer of `docs/examples/issuer.json` (the demo's), id 206920142.
-fn issuer() -> Issuer {
-    let example: serde_json::Value =
-        serde_json::from_str(include_str!("../../../docs/examples/issuer.json")).unwrap();
-    serde_json::from_value(example["issuer"].clone()).unwrap()
-}
-
-/// A Hacienda connection to the sandbox with the sample issuer (no certificate yet).
-async fn hacienda_with_issuer(h: &Harness, password: &str) -> loket_core::Connection {
-    let c = h
-        .engine
-        .save_connection(hacienda(&h.sim.hacienda_url, password))
-        .await
-        .unwrap();
-    h.engine
-        .save_issuer(IssuerProfile {
-            connection_id: c.id,
-            issuer: issuer(),
-            branch: 1,
-            terminal: 1,
-            provider_id: "206920142".into(),
-        })
-        .await
-        .unwrap();
-    c
-}
-
-/// [`hacienda_with_issuer`] with the demo certificate loaded.
-async fn hacienda_ready(h: &Harness, password: &str) -> loket_core::Connection {
-    let c = hacienda_with_issuer(h, password).await;
-    h.engine
-        .set_certificate(c.id, legacy_p12(), "1234".into())
-        .await
-        .unwrap();
-    c
-}
-
-fn sample_csv() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../loket-einvoice/tests/data/invoices.csv")
-}
 
 async fn run(
     engine: &Engine,
@@ -582,4 +532,57 @@ async fn demo_mode_can_sign_and_send_at_once() {
     let sent = run(&h.engine, c.id, JobKind::EinvoiceSubmit, None).await;
     assert_eq!(sent.status, RunStatus::Succeeded, "{sent:?}");
     assert!(sent.counts.updated >= 3);
+}
+
+#[tokio::test]
+async fn the_certificate_is_warned_about_once_per_tier_before_it_expires() {
+    // Loading the certificate needs a time within its validity.
+    let clock = std::sync::Arc::new(loket_engine::ManualClock::new(
+        chrono::Utc::now() + chrono::Duration::hours(1),
+    ));
+    let h = harness_with(loket_sim::SimConfig::default(), clock.clone()).await;
+    let c = hacienda_ready(&h, loket_sim::HACIENDA_PASSWORD).await;
+    let expiry = h
+        .engine
+        .certificate_info(c.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .not_after;
+    let check = job_id(&h.engine, JobKind::EinvoiceCertificateCheck, Some(c.id)).await;
+
+    // Runs the daily check `days_before` the expiry and returns the notifications it sent.
+    let run_at = |days_before: i64| {
+        let engine = h.engine.clone();
+        let clock = clock.clone();
+        async move {
+            clock.set(expiry - chrono::Duration::days(days_before) - chrono::Duration::hours(1));
+            let mut events = engine.subscribe();
+            let run = engine.run_job_and_wait(check, "manual").await.unwrap();
+            assert_eq!(run.status, RunStatus::Succeeded, "{run:?}");
+            let mut notes = Vec::new();
+            while let Ok(e) = events.try_recv() {
+                if let loket_engine::EngineEvent::Notify { title, body } = e {
+                    notes.push(format!("{title} | {body}"));
+                }
+            }
+            notes
+        }
+    };
+    assert!(run_at(40).await.is_empty(), "warned 40 days ahead");
+    let first = run_at(30).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(
+        first[0].contains("expires soon") && first[0].contains("(30 days)"),
+        "{first:?}"
+    );
+    // The next days within the same tier stay quiet, also after a restart of the check.
+    assert!(run_at(29).await.is_empty());
+    assert!(run_at(8).await.is_empty());
+    assert_eq!(run_at(7).await.len(), 1);
+    assert_eq!(run_at(1).await.len(), 1);
+    let expired = run_at(-2).await;
+    assert_eq!(expired.len(), 1);
+    assert!(expired[0].contains("has expired"), "{expired:?}");
+    assert!(run_at(-3).await.is_empty());
 }

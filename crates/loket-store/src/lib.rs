@@ -2,6 +2,7 @@
 //! `migrations/` with a backup before new ones apply, and the queries of each domain.
 
 mod connections;
+mod einvoice_views;
 mod einvoices;
 mod error;
 mod jobs;
@@ -25,6 +26,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use connections::ConnectionRow;
+pub use einvoice_views::{cr_day, EinvoiceFigures, NewRunResult};
 pub use einvoices::{
     AnswerEffect, EinvoiceRecord, Generated, IssuerRecord, NewEinvoice, NewResponse,
     ResponseRecord, RetryEntry, RetryRecord,
@@ -35,6 +37,7 @@ pub use lock::DataDirLock;
 pub use log::NewLogEntry;
 pub use permits::{PermitDetailOutcome, PermitPage, PermitRecord, PermitToCheck, PermitTypeRecord};
 pub use reminders::{ReminderCandidate, ReminderToRecord};
+pub use settings::CertificateWarned;
 
 /// Result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -5,6 +5,13 @@ use serde::Serialize;
 use crate::{Result, Store, StoreError};
 
 const SETTINGS_KEY: &str = "settings";
+
+/// A certificate-expiry warning that was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct CertificateWarned {
+    pub not_after: chrono::DateTime<chrono::Utc>,
+    pub tier: i64,
+}
 const EINVOICE_SETTINGS_KEY: &str = "einvoice";
 
 impl Store {
@@ -26,6 +33,29 @@ impl Store {
     /// Saves the company's e-invoice settings.
     pub async fn save_einvoice_settings(&self, settings: &EinvoiceSettings) -> Result<()> {
         self.save_setting(EINVOICE_SETTINGS_KEY, settings).await
+    }
+
+    /// The last certificate-expiry warning sent for a connection's certificate: which
+    /// certificate (its expiry) and which tier, so a tier is warned about once.
+    pub async fn certificate_warned(
+        &self,
+        connection_id: i64,
+    ) -> Result<Option<CertificateWarned>> {
+        self.setting(&format!("certificate-warned:{connection_id}"))
+            .await
+    }
+
+    /// Remembers a certificate-expiry warning sent.
+    pub async fn save_certificate_warned(
+        &self,
+        connection_id: i64,
+        warned: &CertificateWarned,
+    ) -> Result<()> {
+        self.save_setting(
+            &format!("certificate-warned:{connection_id}"),
+            &Some(warned),
+        )
+        .await
     }
 
     async fn setting<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T> {

@@ -48,7 +48,7 @@ details: string | null, };
 
 export type ErrorCategory = "transient" | "rate_limit" | "network" | "server" | "auth" | "validation" | "unknown";
 
-export type JobKind = "permit_types" | "new_permits" | "expiry_sync" | "log_cleanup" | "database_backup" | "mark_expired" | "reminders" | "einvoice_sign" | "einvoice_submit" | "einvoice_status" | "einvoice_poll" | "einvoice_retries" | "einvoice_response_cleanup" | "einvoice_retry_cleanup";
+export type JobKind = "permit_types" | "new_permits" | "expiry_sync" | "log_cleanup" | "database_backup" | "mark_expired" | "reminders" | "einvoice_sign" | "einvoice_submit" | "einvoice_status" | "einvoice_poll" | "einvoice_retries" | "einvoice_response_cleanup" | "einvoice_retry_cleanup" | "einvoice_certificate_check";
 
 export type Schedule = { "kind": "daily", at: string, } | { "kind": "every", minutes: number, } | { "kind": "manual" };
 
@@ -218,6 +218,285 @@ export type ExportRequest = {
  */
 file_name: string, format: ExportFormat, columns: Array<string>, rows: Array<Array<ExportCell>>, };
 
+export type DocumentState = "draft" | "generated" | "signed" | "submitted" | "processing" | "accepted" | "rejected" | "error";
+
+export type RetryOperation = "sign" | "submit" | "poll";
+
+export type RetryState = "pending" | "processing" | "done" | "failed" | "cancelled";
+
+export type EinvoiceSettings = { 
+/**
+ * Poll submitted documents for Hacienda's answer automatically.
+ */
+auto_poll: boolean, 
+/**
+ * Minutes between polling runs.
+ */
+poll_every_minutes: number, 
+/**
+ * Stop polling a document this many hours after it was submitted.
+ */
+poll_max_age_hours: number, 
+/**
+ * Documents asked about per polling run.
+ */
+poll_batch: number, 
+/**
+ * Documents per submit batch.
+ */
+batch_size: number, 
+/**
+ * Seconds between submit batches.
+ */
+batch_delay_seconds: number, 
+/**
+ * Submit batches running at once.
+ */
+max_concurrent_batches: number, 
+/**
+ * Retry failed operations automatically.
+ */
+auto_retry: boolean, 
+/**
+ * Attempts in all before an operation fails.
+ */
+max_attempts: number, 
+/**
+ * Keep every answer from Hacienda.
+ */
+store_responses: boolean, 
+/**
+ * Days a stored answer is kept.
+ */
+response_retention_days: number, };
+
+export type BatchPlan = { documents: number, batches: number, 
+/**
+ * The lower bound set by the batch delay (SPEC §9): (batches ÷ concurrent − 1) × delay,
+ * never below zero.
+ */
+delay_bound_secs: number, 
+/**
+ * The lower bound set by the rate limit (SPEC §9): requests ÷ rate + one latency.
+ */
+rate_bound_secs: number | null, 
+/**
+ * The lower bound set by latency: requests × latency ÷ batches in flight.
+ */
+latency_bound_secs: number, 
+/**
+ * The largest of the bounds: no run can be faster (the benchmark's bound).
+ */
+bound_secs: number, 
+/**
+ * The expected duration: the bound, plus sending the last batch after the last delay
+ * when the delay dominates.
+ */
+estimated_secs: number, };
+
+export type EinvoiceField = "state" | "doc_type" | "receiver" | "currency" | "source" | "issued_date" | "created_date";
+
+export type EinvoiceGroupBy = { field: EinvoiceField, interval: DateInterval | null, };
+
+export type EinvoiceGroupKey = { group_by: EinvoiceGroupBy, key: string | null, };
+
+export type EinvoiceFilter = { 
+/**
+ * Words matched in number (consecutivo), clave, receiver name and id, and reference.
+ */
+search: string | null, state: Array<DocumentState>, 
+/**
+ * Document type codes: "01" invoice, "02" debit note, "03" credit note, "04" ticket.
+ */
+doc_type: Array<string>, connection_id: number | null, 
+/**
+ * Issued (or, before issue, created) on or after this day.
+ */
+from: string | null, 
+/**
+ * Issued (or created) on or before this day.
+ */
+to: string | null, 
+/**
+ * Documents whose answers carry this Hacienda error code.
+ */
+error_code: string | null, groups: Array<EinvoiceGroupKey>, };
+
+export type EinvoiceSortField = "consecutivo" | "issued_at" | "receiver" | "total" | "state" | "created_at" | "updated_at";
+
+export type EinvoiceSort = { field: EinvoiceSortField, descending: boolean, };
+
+export type EinvoiceQuery = { filter: EinvoiceFilter, sort: EinvoiceSort, offset: number, limit: number, };
+
+export type EinvoiceRow = { id: number, connection_id: number, connection_name: string, doc_type: string, state: DocumentState, source: string, external_ref: string | null, clave: string | null, consecutivo: string | null, issued_at: string | null, receiver_name: string | null, receiver_id: string | null, currency: string, 
+/**
+ * Exact decimal text.
+ */
+total: string, tax: string, signed_at: string | null, submitted_at: string | null, decided_at: string | null, last_error: string | null, created_at: string, updated_at: string, };
+
+export type EinvoiceList = { rows: Array<EinvoiceRow>, total: number, };
+
+export type EinvoiceGroup = { key: string | null, count: number, total: number, tax: number, };
+
+export type EinvoicePivotQuery = { filter: EinvoiceFilter, rows: Array<EinvoiceGroupBy>, cols: Array<EinvoiceGroupBy>, };
+
+export type EinvoicePivotCell = { row: Array<string | null>, col: Array<string | null>, count: number, total: number, tax: number, };
+
+export type EinvoicePivotResult = { cells: Array<EinvoicePivotCell>, 
+/**
+ * More than the pivot cell limit: `cells` is empty, choose fewer group-bys.
+ */
+too_many: boolean, total: number, };
+
+export type EinvoiceLineView = { number: number, code: string | null, description: string, quantity: string, unit: string, unit_price: string, discount: string, tax_rate: string | null, tax: string, total: string, };
+
+export type PartyView = { name: string, id_type: string | null, id_number: string | null, email: string | null, };
+
+export type ErrorLineView = { code: string, message: string, row: number | null, column: number | null, };
+
+export type ResponseRow = { id: number, einvoice_id: number, clave: string | null, consecutivo: string | null, receiver_name: string | null, received_at: string, http_status: number | null, 
+/**
+ * Hacienda's `ind-estado` as given (recibido, procesando, aceptado, rechazado, error), or
+ * what the engine made of an unreadable answer.
+ */
+state: string, 
+/**
+ * MensajeHacienda's type: 1 accepted, 2 partially accepted, 3 rejected.
+ */
+message_type: number | null, detail: string | null, error_codes: Array<ErrorLineView>, };
+
+export type ResponseDetail = { response: ResponseRow, raw_json: string | null, mensaje_xml: string | null, };
+
+export type ResponseFilter = { state: string | null, from: string | null, to: string | null, message_type: number | null, error_code: string | null, einvoice_id: number | null, offset: number, limit: number, };
+
+export type ResponseList = { rows: Array<ResponseRow>, total: number, };
+
+export type RetryRow = { id: number, einvoice_id: number, consecutivo: string | null, clave: string | null, receiver_name: string | null, operation: RetryOperation, category: ErrorCategory, attempts: number, max_attempts: number, next_retry_at: string, priority: number, state: RetryState, last_error: string | null, created_at: string, updated_at: string, };
+
+export type RetryFilter = { state: Array<RetryState>, category: ErrorCategory | null, operation: RetryOperation | null, limit: number, };
+
+export type RetryStateCount = { state: RetryState, count: number, };
+
+export type RetryList = { rows: Array<RetryRow>, 
+/**
+ * Counts per state over the category and operation filter (every state listed).
+ */
+counts: Array<RetryStateCount>, };
+
+export type SignatureView = { signer: string | null, signed_at: string | null, };
+
+export type EinvoiceDetail = { row: EinvoiceRow, issuer: PartyView | null, receiver: PartyView | null, lines: Array<EinvoiceLineView>, subtotal: string, discount: string, notes: string | null, 
+/**
+ * The signed XML when signed, else the generated one.
+ */
+xml: string | null, signature: SignatureView | null, responses: Array<ResponseRow>, retries: Array<RetryRow>, 
+/**
+ * Whether a submission was started (then it is only ever asked about, never resent).
+ */
+submit_attempted: boolean, };
+
+export type ImportSummary = { created: number, 
+/**
+ * Already stored from the same source under the same reference: left as they were.
+ */
+skipped: number, };
+
+export type BulkKind = "sign" | "submit" | "status";
+
+export type BulkSelection = { "by": "ids", ids: number[], } | { "by": "filter", filter: EinvoiceFilter, };
+
+export type StateCount = { state: DocumentState, count: number, };
+
+export type CertificateSummary = { subject: string, serial: string, not_before: string, not_after: string, 
+/**
+ * Days until it expires (negative when expired).
+ */
+days_left: number, };
+
+export type BulkPlan = { kind: BulkKind, 
+/**
+ * The Hacienda connection the documents belong to (one per run).
+ */
+connection_id: number | null, connection_name: string | null, 
+/**
+ * Selected documents per state.
+ */
+by_state: Array<StateCount>, 
+/**
+ * Documents the run will work on.
+ */
+eligible: number, 
+/**
+ * Selected documents the run will leave alone (wrong state).
+ */
+skipped: number, 
+/**
+ * Selected documents of other connections than `connection_id`: a run works on one.
+ */
+other_connections: number, 
+/**
+ * The batching the run will use unless changed (from the settings).
+ */
+batching: Batching, 
+/**
+ * The time estimate for `eligible` documents with `batching`.
+ */
+estimate: BatchPlan, 
+/**
+ * Signing: whether the certificate's PIN is in the keyring (else the wizard asks for it).
+ */
+pin_stored: boolean, 
+/**
+ * Signing: the certificate, if any, and whether it is valid now.
+ */
+certificate: CertificateSummary | null, };
+
+export type BulkOutcome = "done" | "skipped" | "retrying" | "failed";
+
+export type BulkResult = { einvoice_id: number, consecutivo: string | null, clave: string | null, receiver_name: string | null, outcome: BulkOutcome, 
+/**
+ * The document's state after the step.
+ */
+state: DocumentState, message: string | null, 
+/**
+ * For a rejection: its error lines.
+ */
+error_codes: Array<ErrorLineView>, };
+
+export type StateTotal = { state: DocumentState, count: number, total: number, };
+
+export type DayActivity = { day: string, signed: number, submitted: number, accepted: number, rejected: number, };
+
+export type EinvoiceDashboard = { by_state: Array<StateTotal>, 
+/**
+ * Accepted ÷ decided (accepted + rejected) over the last 30 days; `None` when none.
+ */
+acceptance_rate: number | null, 
+/**
+ * Mean seconds from submission to acceptance over the last 30 days.
+ */
+avg_accept_seconds: number | null, 
+/**
+ * Today (office time zone) and the 13 days before, oldest first.
+ */
+days: Array<DayActivity>, 
+/**
+ * Documents not yet sent (draft, generated, signed).
+ */
+pending_submission: number, 
+/**
+ * The oldest issued document still waiting to be sent.
+ */
+oldest_pending_issued_at: string | null, 
+/**
+ * Open entries of the retry queue (pending + processing) and finally failed ones.
+ */
+retry_open: number, retry_failed: number, 
+/**
+ * The signing certificate closest to expiry, when one is set.
+ */
+certificate: CertificateSummary | null, };
+
 export type Language = "en" | "id" | "es";
 
 export type Theme = "light" | "dark" | "system";
@@ -277,6 +556,22 @@ export type Commands = {
   get_settings: { args: {  }, result: Settings },
   save_settings: { args: { settings: Settings }, result: Settings },
   list_timezones: { args: {  }, result: Array<string> },
+  list_einvoices: { args: { query: EinvoiceQuery }, result: EinvoiceList },
+  einvoice_groups: { args: { filter: EinvoiceFilter, group_by: EinvoiceGroupBy }, result: Array<EinvoiceGroup> },
+  einvoice_pivot: { args: { query: EinvoicePivotQuery }, result: EinvoicePivotResult },
+  get_einvoice: { args: { id: number }, result: EinvoiceDetail },
+  import_einvoice_file: { args: { connection_id: number, file_name: string, content: string }, result: ImportSummary },
+  list_responses: { args: { filter: ResponseFilter }, result: ResponseList },
+  get_response: { args: { id: number }, result: ResponseDetail },
+  list_retry_queue: { args: { filter: RetryFilter }, result: RetryList },
+  retry_now: { args: { id: number }, result: null },
+  cancel_retry: { args: { id: number }, result: null },
+  get_einvoice_settings: { args: {  }, result: EinvoiceSettings },
+  save_einvoice_settings: { args: { settings: EinvoiceSettings }, result: EinvoiceSettings },
+  bulk_plan: { args: { kind: BulkKind, selection: BulkSelection }, result: BulkPlan },
+  start_bulk_run: { args: { kind: BulkKind, selection: BulkSelection, batching: Batching | null, pin: string | null }, result: number },
+  bulk_results: { args: { run_id: number }, result: Array<BulkResult> },
+  einvoice_dashboard: { args: {  }, result: EinvoiceDashboard },
   send_test_notification: { args: {  }, result: null },
 };
 

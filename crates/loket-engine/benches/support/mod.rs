@@ -10,8 +10,13 @@ use loket_store::Store;
 
 /// An engine on a new store in `dir`, with secrets in memory.
 pub async fn engine(dir: &std::path::Path) -> Engine {
+    engine_on(Store::open(&dir.join("loket.db")).await.unwrap(), dir).await
+}
+
+/// An engine on `store` (filled beforehand), its data folder `dir`, with secrets in memory.
+pub async fn engine_on(store: Store, dir: &std::path::Path) -> Engine {
     Engine::start(EngineConfig {
-        store: Store::open(&dir.join("loket.db")).await.unwrap(),
+        store,
         secrets: Arc::new(MemorySecretStore::default()),
         clock: Arc::new(SystemClock),
         data_dir: dir.to_path_buf(),

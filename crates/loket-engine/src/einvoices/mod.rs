@@ -3,6 +3,7 @@
 //! Bulk runs and the scheduled e-invoice jobs live in `jobs/einvoices.rs`.
 
 pub(crate) mod pipeline;
+mod views;
 
 use std::path::{Path, PathBuf};
 
@@ -27,10 +28,12 @@ pub struct IssuerProfile {
 }
 
 /// The result of adding drafts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ImportSummary {
+    #[ts(type = "number")]
     pub created: u64,
     /// Already stored from the same source under the same reference: left as they were.
+    #[ts(type = "number")]
     pub skipped: u64,
 }
 
@@ -268,14 +271,26 @@ impl Engine {
         let bytes = tokio::fs::read(path)
             .await
             .map_err(|e| EngineError::io(path, e))?;
-        let is_json = path
+        self.import_einvoice_bytes(connection_id, &path.to_string_lossy(), &bytes)
+            .await
+    }
+
+    /// Imports the content of a CSV or JSON file named `file_name` (JSON by its extension),
+    /// all or none.
+    pub async fn import_einvoice_bytes(
+        &self,
+        connection_id: i64,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<ImportSummary> {
+        let is_json = Path::new(file_name)
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let (source, parsed) = if is_json {
-            ("json", loket_einvoice::import::import_json(&bytes))
+            ("json", loket_einvoice::import::import_json(bytes))
         } else {
-            ("csv", loket_einvoice::import::import_csv(&bytes))
+            ("csv", loket_einvoice::import::import_csv(bytes))
         };
         let drafts = parsed.map_err(|e| {
             EngineError::Invalid(
@@ -371,9 +386,9 @@ fn new_einvoice(d: &DocumentDraft, source: &str) -> Result<NewEinvoice> {
             .and_then(|r| r.id.as_ref())
             .map(|id| id.number.clone()),
         currency: d.currency.code().to_string(),
-        total: totals.total.to_string(),
+        total: loket_einvoice::xml::format_decimal(totals.total),
         total_value: totals.total.try_into().unwrap_or(0.0),
-        tax: totals.tax.to_string(),
+        tax: loket_einvoice::xml::format_decimal(totals.tax),
     })
 }
 

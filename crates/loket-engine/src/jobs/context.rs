@@ -51,6 +51,11 @@ impl JobContext {
         }
     }
 
+    /// The run's id.
+    pub(crate) fn run_id(&self) -> i64 {
+        self.run_id
+    }
+
     /// Whether the user asked the run to stop.
     pub fn is_cancelled(&self) -> bool {
         self.cancel.is_cancelled()

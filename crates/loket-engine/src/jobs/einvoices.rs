@@ -7,9 +7,10 @@ use std::time::Duration;
 use futures::{Stream, StreamExt};
 use loket_connect::hacienda::HaciendaSession;
 use loket_core::{
-    Batching, Connection, DocumentState, EinvoiceSettings, RetryOperation, RunCounts,
+    Batching, BulkOutcome, Connection, DocumentState, EinvoiceSettings, RetryOperation, RunCounts,
 };
 use loket_einvoice::SigningIdentity;
+use loket_store::NewRunResult;
 use tokio_util::task::AbortOnDropHandle;
 
 use super::{JobContext, JobEnd};
@@ -65,6 +66,52 @@ fn drive<T: Send + 'static>(
     (rx, task)
 }
 
+/// Per-document results of a bulk run, written to the store every [`ResultLog::EVERY`]
+/// documents and at the end (the documents' own states are the truth; these are the summary).
+struct ResultLog {
+    run_id: i64,
+    pending: Vec<NewRunResult>,
+}
+
+impl ResultLog {
+    const EVERY: usize = 100;
+
+    fn new(run_id: i64) -> Self {
+        Self {
+            run_id,
+            pending: Vec::new(),
+        }
+    }
+
+    async fn push(&mut self, engine: &Engine, r: &StepResult) -> Result<()> {
+        self.pending.push(NewRunResult {
+            einvoice_id: r.einvoice_id,
+            outcome: match r.outcome {
+                StepOutcome::Done => BulkOutcome::Done,
+                StepOutcome::Skipped => BulkOutcome::Skipped,
+                StepOutcome::Retrying => BulkOutcome::Retrying,
+                StepOutcome::Failed => BulkOutcome::Failed,
+            },
+            state: r.state,
+            message: r.error.clone(),
+        });
+        if self.pending.len() >= Self::EVERY {
+            self.flush(engine).await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self, engine: &Engine) -> Result<()> {
+        let batch = std::mem::take(&mut self.pending);
+        engine
+            .inner
+            .store
+            .insert_run_results(self.run_id, &batch)
+            .await?;
+        Ok(())
+    }
+}
+
 fn count(result: &StepResult) -> RunCounts {
     match result.outcome {
         StepOutcome::Done => RunCounts {
@@ -104,12 +151,16 @@ pub(crate) async fn sign(ctx: &mut JobContext, c: Option<&Connection>) -> Result
         })
         .buffer_unordered(workers);
     let (mut results, _steps) = drive(steps);
+    let mut log = ResultLog::new(ctx.run_id());
     let mut done = 0;
     while let Some(result) = results.recv().await {
         done += 1;
-        ctx.add_counts(count(&result?)).await;
+        let result = result?;
+        log.push(&ctx.engine, &result).await?;
+        ctx.add_counts(count(&result)).await;
         ctx.progress(done, Some(total), "documents", false);
     }
+    log.flush(&ctx.engine).await?;
     ctx.progress(done, Some(total), "documents", true);
     ctx.engine.changed(&["einvoices"]);
     Ok(JobEnd::Done(ctx.counts()))
@@ -180,6 +231,7 @@ async fn run_batched(
     // wave takes to send is not added to every delay.
     let started = tokio::time::Instant::now();
     let halt = tokio_util::sync::CancellationToken::new();
+    let mut log = ResultLog::new(ctx.run_id());
     for (n, wave_batches) in batches.chunks(wave).enumerate() {
         if ctx.is_cancelled() || stop.is_some() {
             break;
@@ -219,7 +271,10 @@ async fn run_batched(
         while let Some(result) = results.recv().await {
             done += 1;
             match result {
-                Ok(r) => ctx.add_counts(count(&r)).await,
+                Ok(r) => {
+                    log.push(&ctx.engine, &r).await?;
+                    ctx.add_counts(count(&r)).await;
+                }
                 Err(e) => {
                     // Refused credentials (SPEC §5) or a failing store: the rest would fail too.
                     halt.cancel();
@@ -236,6 +291,7 @@ async fn run_batched(
             ctx.progress(done, Some(total), "documents", false);
         }
     }
+    log.flush(&ctx.engine).await?;
     ctx.progress(done, Some(total), "documents", true);
     ctx.engine.changed(&["einvoices"]);
     match stop {
@@ -381,6 +437,79 @@ pub(crate) async fn clean_responses(ctx: &mut JobContext) -> Result<JobEnd> {
     })
     .await;
     Ok(JobEnd::Done(ctx.counts()))
+}
+
+/// Warns once per tier (30, 7, 1 days ahead, expired) that the connection's signing
+/// certificate runs out; a new certificate starts the tiers again.
+pub(crate) async fn check_certificate(
+    ctx: &mut JobContext,
+    c: Option<&Connection>,
+) -> Result<JobEnd> {
+    let c = connection(c)?;
+    let engine = ctx.engine.clone();
+    let Some(info) = engine.certificate_info(c.id).await.ok().flatten() else {
+        return Ok(JobEnd::Done(ctx.counts()));
+    };
+    let now = engine.now();
+    let days_left = loket_core::einvoice::certificate_days_left(info.not_after, now);
+    let Some(tier) = loket_core::einvoice::certificate_warning_tier(days_left) else {
+        return Ok(JobEnd::Done(ctx.counts()));
+    };
+    let store = &engine.inner.store;
+    let warned = store.certificate_warned(c.id).await?;
+    let already = warned
+        .as_ref()
+        .is_some_and(|w| w.not_after == info.not_after && w.tier <= tier);
+    if already {
+        ctx.add_counts(RunCounts {
+            unchanged: 1,
+            ..RunCounts::default()
+        })
+        .await;
+        return Ok(JobEnd::Done(ctx.counts()));
+    }
+    let settings = store.settings().await?;
+    let expires = info
+        .not_after
+        .with_timezone(
+            &settings
+                .office_timezone
+                .parse::<chrono_tz::Tz>()
+                .unwrap_or(chrono_tz::UTC),
+        )
+        .format("%Y-%m-%d")
+        .to_string();
+    let (title, body) = loket_core::messages::certificate_expiry(
+        settings.language,
+        &c.name,
+        common_name(&info.subject),
+        days_left,
+        &expires,
+    );
+    engine.emit(crate::events::EngineEvent::Notify { title, body });
+    store
+        .save_certificate_warned(
+            c.id,
+            &loket_store::CertificateWarned {
+                not_after: info.not_after,
+                tier,
+            },
+        )
+        .await?;
+    ctx.add_counts(RunCounts {
+        updated: 1,
+        ..RunCounts::default()
+    })
+    .await;
+    Ok(JobEnd::Done(ctx.counts()))
+}
+
+/// The CN of a distinguished name (RFC 4514), or the whole name when it has none.
+fn common_name(subject: &str) -> &str {
+    subject
+        .split(',')
+        .find_map(|part| part.trim().strip_prefix("CN="))
+        .unwrap_or(subject)
 }
 
 /// Deletes done and failed retry entries after 30 days.

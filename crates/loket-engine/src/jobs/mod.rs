@@ -251,6 +251,9 @@ impl Engine {
             JobKind::EinvoiceRetries => einvoices::retries(&mut ctx, connection.as_ref()).await,
             JobKind::EinvoiceResponseCleanup => einvoices::clean_responses(&mut ctx).await,
             JobKind::EinvoiceRetryCleanup => einvoices::clean_retries(&mut ctx).await,
+            JobKind::EinvoiceCertificateCheck => {
+                einvoices::check_certificate(&mut ctx, connection.as_ref()).await
+            }
         };
         let (status, counts, error) = match end {
             Ok(JobEnd::Done(counts)) if cancel.is_cancelled() => {
@@ -288,7 +291,29 @@ impl Engine {
         self.inner.running.lock().await.remove(&job.id);
         match run {
             Ok(run) => {
-                if status == RunStatus::Failed {
+                let bulk = matches!(
+                    job.kind,
+                    JobKind::EinvoiceSign | JobKind::EinvoiceSubmit | JobKind::EinvoiceStatus
+                );
+                if bulk {
+                    // A bulk run may take many minutes: say when it ends, however it ends.
+                    let lang = self
+                        .inner
+                        .store
+                        .settings()
+                        .await
+                        .map(|s| s.language)
+                        .unwrap_or(loket_core::Language::En);
+                    let (title, body) = loket_core::messages::bulk_run_ended(
+                        lang,
+                        job.kind,
+                        status,
+                        run.counts.updated + run.counts.created,
+                        run.counts.failed,
+                        run.counts.unchanged,
+                    );
+                    self.emit(EngineEvent::Notify { title, body });
+                } else if status == RunStatus::Failed {
                     let lang = self
                         .inner
                         .store

@@ -123,3 +123,57 @@ pub async fn permit_office(h: &Harness) -> loket_core::Connection {
         .await
         .unwrap()
 }
+
+// E-invoices ------------------------------------------------------------------------------
+
+use std::path::{Path, PathBuf};
+
+use loket_einvoice::Issuer;
+use loket_engine::einvoices::IssuerProfile;
+
+/// The demo's legacy .p12 (SHA1-3DES key, RC2-40 certificate, made with openssl as the tax
+/// authority makes them), PIN 1234, for the sample issuer 206920142.
+pub fn legacy_p12() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/sandbox-issuer.p12")).unwrap()
+}
+
+/// The sample issuer of `docs/examples/issuer.json` (the demo's), id 206920142.
+pub fn issuer() -> Issuer {
+    let example: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../docs/examples/issuer.json")).unwrap();
+    serde_json::from_value(example["issuer"].clone()).unwrap()
+}
+
+/// A Hacienda connection to the sandbox with the sample issuer (no certificate yet).
+pub async fn hacienda_with_issuer(h: &Harness, password: &str) -> loket_core::Connection {
+    let c = h
+        .engine
+        .save_connection(hacienda(&h.sim.hacienda_url, password))
+        .await
+        .unwrap();
+    h.engine
+        .save_issuer(IssuerProfile {
+            connection_id: c.id,
+            issuer: issuer(),
+            branch: 1,
+            terminal: 1,
+            provider_id: "206920142".into(),
+        })
+        .await
+        .unwrap();
+    c
+}
+
+/// [`hacienda_with_issuer`] with the demo certificate loaded.
+pub async fn hacienda_ready(h: &Harness, password: &str) -> loket_core::Connection {
+    let c = hacienda_with_issuer(h, password).await;
+    h.engine
+        .set_certificate(c.id, legacy_p12(), "1234".into())
+        .await
+        .unwrap();
+    c
+}
+
+pub fn sample_csv() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../loket-einvoice/tests/data/invoices.csv")
+}
