@@ -1,5 +1,6 @@
-//! The Hacienda session against the sandbox: one token for concurrent calls, a 401 renews and
-//! replays once, a duplicate is "already received", an unknown clave is "not received".
+//! The Hacienda session against the sandbox: one token for concurrent calls, renewed ahead of
+//! its expiry, a 401 renews and replays once, a duplicate is "already received", an unknown
+//! clave is "not received".
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
@@ -109,4 +110,25 @@ async fn a_bad_password_and_a_bad_document_are_refused_with_hacienda_words() {
     assert_eq!(e.category, ErrorCategory::Validation);
     assert_eq!(e.status, Some(400));
     assert!(e.details.unwrap_or_default().contains("50 dígitos"));
+}
+
+#[tokio::test]
+async fn a_token_close_to_expiry_is_renewed_before_it_is_refused() {
+    // Tokens live 32 s: after 2.5 s fewer than the 30 s of margin are left, though the server
+    // would still take it.
+    let sim = loket_sim::start(loket_sim::SimConfig {
+        hacienda_token_ttl: Duration::from_secs(32),
+        ..loket_sim::SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let s = session(&sim, loket_sim::HACIENDA_PASSWORD).await;
+    s.submit(&submission(1)).await.unwrap();
+    s.status(&submission(1).clave).await.unwrap();
+    assert_eq!(s.token_requests(), 1, "a fresh token is reused");
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    s.status(&submission(1).clave).await.unwrap();
+    assert_eq!(s.token_requests(), 2, "renewed ahead of its expiry");
+    s.status(&submission(1).clave).await.unwrap();
+    assert_eq!(s.token_requests(), 2, "the renewed token is reused");
 }
