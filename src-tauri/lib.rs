@@ -95,7 +95,15 @@ fn forward_events(app: tauri::AppHandle, engine: Engine, close_to_tray: Arc<Atom
         loop {
             let event = match events.recv().await {
                 Ok(e) => e,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    // Events were dropped for a slow reader: the page asks again for what it
+                    // shows, as after a reconnect.
+                    tracing::debug!(dropped = n, "the window missed events");
+                    if let Err(e) = app.emit("missed", serde_json::json!({})) {
+                        tracing::warn!(error = %e, "event could not reach the window");
+                    }
+                    continue;
+                }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             };
             match &event {

@@ -570,6 +570,280 @@ test("permits pivot: a cell opens exactly its permits in the list", { timeout: 1
   }),
 );
 
+/** `n` documents for the import, refs E2E-1 … E2E-n: tiquetes and facturas alternating. */
+function documentsCsv(n) {
+  const lines = ["ref,type,receiver_name,receiver_id_type,receiver_id,cabys_code,description,quantity,unit,unit_price,iva_rate"];
+  for (let i = 1; i <= n; i++) {
+    lines.push(
+      i % 2
+        ? `E2E-${i},04,,,,2399900000000,Café americano,${1 + (i % 3)},Unid,1500,08`
+        : `E2E-${i},01,Cliente ${i} S.A.,02,3101538252,8315100000100,Consultoría,1,Sp,${10000 + i},08`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Opens the bulk wizard with `button`, goes to review and returns the dialog. */
+async function openWizard(button, kind) {
+  await (await visible(byTestId(button), `the ${button} button`)).click();
+  const wizard = await visible(page.locator(`[data-testid="wizard-bulk"][data-kind="${kind}"]`), `the ${kind} wizard`);
+  return wizard;
+}
+
+/** Waits for the wizard's step. */
+async function wizardStep(wizard, step, timeout = 30_000) {
+  await waitFor(async () => (await wizard.getAttribute("data-step")) === step, {
+    timeout,
+    message: () => `the wizard's ${step} step`,
+  });
+}
+
+/** Clicks Next until the review step, then Start; returns the numbers the review showed. */
+async function reviewAndStart(wizard) {
+  await wizard.locator('[data-testid="btn-wizard-next"]').click();
+  await wizardStep(wizard, "review");
+  const eligible = Number((await wizard.locator('[data-testid="review-eligible"]').innerText()).replace(/\D/g, ""));
+  await wizard.locator('[data-testid="btn-wizard-start"]').click();
+  return eligible;
+}
+
+async function summaryCount(wizard, id) {
+  return Number((await wizard.locator(`[data-testid="${id}"]`).innerText()).replace(/\D/g, ""));
+}
+
+const E2E_DOCS = 100;
+
+/** Chooses the UI language in Settings and waits for the navigation to speak it. */
+async function setLanguage(lang) {
+  await go("settings");
+  await byTestId("settings-language").first().selectOption(lang);
+  await waitFor(async () => (await byTestId("nav-connections").innerText()).trim() === NAV_TEXT[lang].connections, {
+    timeout: 10_000,
+    message: `the navigation in ${lang}`,
+  });
+}
+
+/** Searches the e-invoice list (Enter commits the words) and waits for `total` matches. */
+async function searchEinvoices(words, total) {
+  const search = await visible(byTestId("einvoice-search"), "the e-invoice search box");
+  await search.fill(words);
+  await search.press("Enter");
+  const shown = byTestId("einvoice-list-total");
+  await waitFor(async () => Number(await shown.getAttribute("data-total").catch(() => -1)) === total, {
+    timeout: 20_000,
+    message: () => `the list to show ${total} documents for "${words}"`,
+  });
+}
+
+// The e-invoice day runs in Spanish, the language of the offices that use it.
+test("e-invoices: import 100, sign them all, send them with a cancel half-way and a resume", { timeout: 600_000 }, () =>
+  step(async () => {
+    await setLanguage("es");
+    await go("einvoices");
+    // Import: the demo's drafts are there; add 100 of our own.
+    const csv = path.join(dataDir, "e2e-documents.csv");
+    fs.writeFileSync(csv, documentsCsv(E2E_DOCS));
+    await (await visible(byTestId("btn-import"), "the Import button")).click();
+    const dialog = await visible(byTestId("import-dialog"), "the import dialog");
+    await dialog.locator('[data-testid="import-file"]').setInputFiles(csv);
+    await dialog.locator('[data-testid="btn-import-run"]').click();
+    const result = await visible(byTestId("import-result"), "the import result", 30_000);
+    assert.match(await result.innerText(), /100/, "the import result does not say 100 documents");
+    await page.keyboard.press("Escape");
+
+    // Only ours from here on: the search narrows the list and is the wizards' selection.
+    await searchEinvoices("E2E-", E2E_DOCS);
+    await page.screenshot({ path: path.join(SHOTS, "einvoices-list.png") });
+
+    // Sign all 100 (the demo's PIN is in the keyring: no PIN asked).
+    let wizard = await openWizard("btn-bulk-sign", "sign");
+    assert.equal(await wizard.locator('[data-testid="field-pin"]').count(), 0, "the PIN is asked although stored");
+    assert.equal(await reviewAndStart(wizard), E2E_DOCS);
+    await wizardStep(wizard, "summary", 120_000);
+    assert.equal(await summaryCount(wizard, "summary-done"), E2E_DOCS);
+    await wizard.locator('[data-testid="btn-wizard-close"]').click();
+
+    // Send: small batches two seconds apart, so there is time to cancel half-way.
+    wizard = await openWizard("btn-bulk-submit", "submit");
+    await wizard.locator('[data-testid="field-batch_size"]').fill("10");
+    await wizard.locator('[data-testid="field-batch_delay_seconds"]').fill("2");
+    await wizard.locator('[data-testid="field-max_concurrent_batches"]').fill("1");
+    assert.equal(await reviewAndStart(wizard), E2E_DOCS);
+    await wizardStep(wizard, "run");
+    await page.screenshot({ path: path.join(SHOTS, "einvoices-submit-running.png") });
+    await waitFor(
+      async () => {
+        const t = await wizard.locator('[data-testid="progress-counts"]').innerText().catch(() => "");
+        const done = Number((t.match(/\d[\d.,]*/) ?? ["0"])[0].replace(/\D/g, ""));
+        return done >= 30;
+      },
+      { timeout: 120_000, message: "30 documents sent before cancelling" },
+    );
+    await wizard.locator('[data-testid="btn-wizard-cancel"]').click();
+    await wizardStep(wizard, "summary", 60_000);
+    const summary = wizard.locator('[data-testid="wizard-summary"]');
+    assert.equal(await summary.getAttribute("data-status"), "cancelled");
+    const first = await summaryCount(wizard, "summary-done");
+    assert.ok(first >= 30 && first < E2E_DOCS, `the cancelled run sent ${first} documents`);
+    await page.screenshot({ path: path.join(SHOTS, "einvoices-submit-cancelled.png") });
+
+    // Resume: only what is still signed is sent; nothing twice.
+    await wizard.locator('[data-testid="btn-wizard-resume"]').click();
+    await wizardStep(wizard, "review").catch(() => {});
+    if ((await wizard.getAttribute("data-step")) === "review") {
+      const left = Number((await wizard.locator('[data-testid="review-eligible"]').innerText()).replace(/\D/g, ""));
+      assert.equal(left, E2E_DOCS - first, "the resume does not plan exactly the documents left");
+      await wizard.locator('[data-testid="btn-wizard-start"]').click();
+    }
+    await wizardStep(wizard, "summary", 180_000);
+    await waitFor(async () => (await summary.getAttribute("data-status")) === "succeeded", {
+      timeout: 10_000,
+      message: "the resumed run to succeed",
+    });
+    const second = await summaryCount(wizard, "summary-done");
+    assert.equal(first + second, E2E_DOCS, `sent ${first} then ${second}`);
+    await wizard.locator('[data-testid="btn-wizard-close"]').click();
+  }),
+);
+
+test("e-invoices: a status check shows Hacienda's decisions and a rejection's error codes", { timeout: 300_000 }, () =>
+  step(async () => {
+    await go("einvoices");
+    await searchEinvoices("E2E-", E2E_DOCS);
+    // The sandbox decides 5 s after receipt.
+    await page.waitForTimeout(6_000);
+    const wizard = await openWizard("btn-bulk-status", "status");
+    assert.equal(await reviewAndStart(wizard), E2E_DOCS);
+    await wizardStep(wizard, "summary", 120_000);
+    // About one in ten is rejected (by the clave, which is random): 100 documents bring some.
+    const rejected = wizard.locator('[data-testid^="result-row-"]').filter({ has: page.locator('[data-testid^="error-code-"]') });
+    await waitFor(async () => (await rejected.count()) >= 1, {
+      timeout: 15_000,
+      message: "a result row with a rejection's error codes",
+    });
+    await page.screenshot({ path: path.join(SHOTS, "einvoices-status-summary.png") });
+    await wizard.locator('[data-testid="btn-wizard-close"]').click();
+
+    // Open a rejected one and read its error codes in the form.
+    await (await visible(byTestId("menu-filters"), "the Filters menu")).click();
+    await (await visible(byTestId("filter-state-rejected"), "the rejected state filter")).click();
+    await page.keyboard.press("Escape");
+    const row = await visible(page.locator('[data-testid^="einvoice-row-"][data-state="rejected"]'), "a rejected document", 20_000);
+    await row.click();
+    const form = await visible(byTestId("einvoice-form"), "the e-invoice form");
+    assert.equal(await form.getAttribute("data-state"), "rejected");
+    await (await visible(byTestId("tab-responses"), "the Responses tab")).click();
+    const code = await visible(page.locator('[data-testid^="error-code-"]'), "an error code in the responses", 10_000);
+    assert.match(await code.innerText(), /-?\d+/, "the error code line has no code");
+    await page.screenshot({ path: path.join(SHOTS, "einvoice-rejected.png") });
+  }),
+);
+
+/** Calls the backend as the page does. */
+async function api(cmd, args = {}) {
+  const res = await fetch(`${baseUrl}/api`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ cmd, args }),
+  });
+  const body = await res.json();
+  if (!("ok" in body)) throw new Error(`${cmd} failed: ${JSON.stringify(body.error)}`);
+  return body.ok;
+}
+
+/** Sets the demo sandbox's faults (its admin endpoint; the demo runs with 120 ms latency). */
+async function sandboxFaults(faults) {
+  const info = await api("app_info");
+  const res = await fetch(new URL("/__sim/faults", info.sandbox.hacienda_url), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ latency_ms: 120, ...faults }),
+  });
+  assert.ok(res.ok, `the sandbox refused the faults: ${res.status} ${await res.text()}`);
+}
+
+test("e-invoices: a send that fails for a passing reason waits in the retry queue; Retry now sends it", { timeout: 300_000 }, () =>
+  step(async () => {
+    await go("einvoices");
+    const csv = path.join(dataDir, "retry-documents.csv");
+    fs.writeFileSync(csv, documentsCsv(3).replaceAll("E2E-", "RETRY-"));
+    await (await visible(byTestId("btn-import"), "the Import button")).click();
+    const dialog = await visible(byTestId("import-dialog"), "the import dialog");
+    await dialog.locator('[data-testid="import-file"]').setInputFiles(csv);
+    await dialog.locator('[data-testid="btn-import-run"]').click();
+    await visible(byTestId("import-result"), "the import result", 30_000);
+    await page.keyboard.press("Escape");
+    await searchEinvoices("RETRY-", 3);
+
+    let wizard = await openWizard("btn-bulk-sign", "sign");
+    await reviewAndStart(wizard);
+    await wizardStep(wizard, "summary", 60_000);
+    await wizard.locator('[data-testid="btn-wizard-close"]').click();
+
+    // Hacienda fails every request for a while: the sends wait on the retry queue.
+    await sandboxFaults({ error_rate: 1 });
+    try {
+      wizard = await openWizard("btn-bulk-submit", "submit");
+      await reviewAndStart(wizard);
+      await wizardStep(wizard, "summary", 120_000);
+      await waitFor(async () => (await summaryCount(wizard, "summary-retrying")) === 3, {
+        timeout: 15_000,
+        message: "3 documents waiting for a retry in the summary",
+      });
+      await page.screenshot({ path: path.join(SHOTS, "einvoices-submit-retrying.png") });
+      await wizard.locator('[data-testid="btn-wizard-close"]').click();
+    } finally {
+      await sandboxFaults({});
+    }
+
+    // Hacienda is back: Retry now on each entry sends it at once.
+    await go("retry-queue");
+    const pending = page.locator('[data-testid^="retry-row-"][data-state="pending"]');
+    await waitFor(async () => (await pending.count()) >= 3, { timeout: 20_000, message: "3 waiting entries in the retry queue" });
+    await page.screenshot({ path: path.join(SHOTS, "retry-queue-pending.png") });
+    const ids = await pending.evaluateAll((els) => els.map((e) => e.getAttribute("data-testid").slice("retry-row-".length)));
+    for (const id of ids) await byTestId(`btn-retry-now-${id}`).click();
+    for (const id of ids) {
+      await waitFor(async () => (await byTestId(`retry-row-${id}`).getAttribute("data-state")) === "done", {
+        timeout: 60_000,
+        message: `retry entry ${id} to be done after Retry now`,
+      });
+    }
+    await go("einvoices");
+    await searchEinvoices("RETRY-", 3);
+    const states = await page
+      .locator('[data-testid^="einvoice-row-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-state")));
+    assert.ok(states.length === 3 && states.every((s) => s !== "signed"), `after Retry now: ${states}`);
+  }),
+);
+
+test("e-invoices in Spanish: list, kanban, form, responses, retry queue and dashboard", { timeout: 240_000 }, () =>
+  step(async () => {
+    await setLanguage("es");
+    await go("einvoices");
+    await visible(page.locator('[data-testid^="einvoice-row-"]'), "e-invoice rows", 20_000);
+    await page.screenshot({ path: path.join(SHOTS, "einvoices-list-es.png") });
+    await byTestId("view-kanban").click();
+    await visible(byTestId("kanban-col-accepted"), "the accepted column of the kanban", 20_000);
+    await page.screenshot({ path: path.join(SHOTS, "einvoices-kanban-es.png") });
+    await byTestId("view-pivot").click();
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(SHOTS, "einvoices-pivot-es.png") });
+    await go("responses");
+    await visible(page.locator('[data-testid^="response-row-"]'), "answers in the responses list", 20_000);
+    await page.screenshot({ path: path.join(SHOTS, "responses-es.png") });
+    await go("retry-queue");
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(SHOTS, "retry-queue-es.png") });
+    await go("dashboard");
+    await visible(byTestId("einvoice-dashboard"), "the e-invoice cards on the dashboard", 20_000);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(SHOTS, "dashboard-einvoices-es.png"), fullPage: true });
+    await setLanguage("en");
+  }),
+);
+
 test("no uncaught errors in the page", () => {
   assert.deepEqual(pageErrors, [], `the page threw:\n${pageErrors.join("\n")}`);
 });

@@ -277,3 +277,32 @@ test("demo mode: permits arrive by themselves and due reminders reach the deskto
     await shot("demo-permits");
   }),
 );
+
+test("e-invoices in the window: bulk signing the demo drafts ends with a desktop notification", { timeout: 180_000 }, () =>
+  step(async () => {
+    const log = process.env.LOKET_NOTIFY_LOG;
+    const already = readJsonLines(log).length;
+    await go("einvoices");
+    await wd.find('[data-testid^="einvoice-row-"]', "the demo's draft e-invoices in the list", 30_000);
+    await shot("einvoices");
+    await wd.click(await wd.find(css("btn-bulk-sign"), "the Sign button"));
+    await wd.find(css("wizard-bulk"), "the bulk sign wizard");
+    await wd.click(await wd.find(css("btn-wizard-next"), "the wizard's Next button"));
+    await wd.click(await wd.find(css("btn-wizard-start"), "the wizard's Start button", 30_000));
+    await waitFor(async () => (await wd.exec(`return document.querySelector('[data-testid="wizard-bulk"]')?.dataset.step`)) === "summary", {
+      timeout: 120_000,
+      interval: 500,
+      message: "the wizard's summary",
+    });
+    await shot("einvoices-signed");
+    const done = await waitFor(
+      () => readJsonLines(log).slice(already).find((n) => /Sign e-invoices finished/.test(String(n.summary ?? ""))),
+      {
+        timeout: 20_000,
+        interval: 250,
+        message: () => `the bulk run's notification at the fake notification server (${log} has: ${JSON.stringify(readJsonLines(log).slice(already))})`,
+      },
+    );
+    assert.match(String(done.body), /^\d+ done, 0 failed/, `the notification's body: ${done.body}`);
+  }),
+);

@@ -69,10 +69,10 @@ describe("app frame", () => {
   });
 
   it("shows a proper empty state for sections still to come", async () => {
-    go("/einvoices");
+    go("/notes");
     renderWithProviders(<App />);
-    const empty = await screen.findByTestId("coming-soon-einvoices");
-    expect(within(empty).getByText("Coming with the e-invoice module")).toBeInTheDocument();
+    const empty = await screen.findByTestId("coming-soon-notes");
+    expect(within(empty).getByText("Coming with the Odoo module")).toBeInTheDocument();
   });
 
   it("switches language and theme from Settings at once, and sends a test notification", async () => {

@@ -13,11 +13,14 @@ import { ComingSoon } from "./screens/ComingSoon";
 import { ConnectionForm } from "./screens/ConnectionForm";
 import { ConnectionsList } from "./screens/ConnectionsList";
 import { Dashboard } from "./screens/Dashboard";
+import { EinvoicesSection } from "./screens/einvoices/EinvoicesScreen";
 import { PermitsSection } from "./screens/permits/PermitsScreen";
 import { PartnerForm } from "./screens/partners/PartnerForm";
 import { PartnersList } from "./screens/partners/PartnersList";
 import { PermitTypeForm } from "./screens/permitTypes/PermitTypeForm";
 import { PermitTypesList } from "./screens/permitTypes/PermitTypesList";
+import { ResponsesSection } from "./screens/responses/ResponsesScreen";
+import { RetryQueueScreen } from "./screens/retryQueue/RetryQueueScreen";
 import { SettingsScreen } from "./screens/Settings";
 import { SyncScreen } from "./screens/Sync";
 import { sectionOf } from "./sections";
@@ -86,6 +89,15 @@ export function App() {
       screen = sub ? <PartnerForm key={sub} idParam={sub} /> : <PartnersList />;
       break;
     }
+    case "einvoices":
+      screen = <EinvoicesSection sub={route.parts[1]} query={route.query} />;
+      break;
+    case "responses":
+      screen = <ResponsesSection sub={route.parts[1]} />;
+      break;
+    case "retry-queue":
+      screen = <RetryQueueScreen />;
+      break;
     default:
       screen = <ComingSoon section={section} />;
   }

@@ -418,6 +418,11 @@ pub struct EinvoiceSettings {
     pub store_responses: bool,
     /// Days a stored answer is kept.
     pub response_retention_days: u32,
+    /// Hours after issue by which a document should have been sent: the office's own target
+    /// (the reference states no legal deadline), after which a waiting document shows as late.
+    pub send_late_after_hours: u32,
+    /// Hours before that target from which a waiting document shows a warning.
+    pub send_warn_before_hours: u32,
 }
 
 impl Default for EinvoiceSettings {
@@ -434,6 +439,8 @@ impl Default for EinvoiceSettings {
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             store_responses: true,
             response_retention_days: 90,
+            send_late_after_hours: 72,
+            send_warn_before_hours: 24,
         }
     }
 }
@@ -525,7 +532,31 @@ impl EinvoiceSettings {
             1..=3650,
             "Keep answers between 1 and 3650 days.",
         );
+        check_range(
+            &mut e,
+            "send_late_after_hours",
+            self.send_late_after_hours,
+            1..=720,
+            "A document is late between 1 and 720 hours after it was issued.",
+        );
+        if self.send_warn_before_hours >= self.send_late_after_hours
+            && (1..=720).contains(&self.send_late_after_hours)
+        {
+            e.push(FieldError {
+                field: "send_warn_before_hours".into(),
+                message: "Warn fewer hours ahead than the hours after which a document is late."
+                    .into(),
+            });
+        }
         e
+    }
+
+    /// When a signed document waiting to be sent shows a warning, and when it is late.
+    pub fn send_deadline(&self) -> SendDeadline {
+        SendDeadline::new(
+            Duration::hours(i64::from(self.send_late_after_hours)),
+            Duration::hours(i64::from(self.send_warn_before_hours)),
+        )
     }
 
     /// The retry policy these settings ask for. With auto retry off the first failure is

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::einvoice::{BatchPlan, DocumentState, RetryOperation, RetryState};
+use crate::einvoice::{BatchPlan, DocumentState, PendingAge, RetryOperation, RetryState};
 use crate::error_category::ErrorCategory;
 use crate::job::{Batching, JobKind};
 use crate::permit_view::DateInterval;
@@ -122,6 +122,9 @@ pub struct EinvoiceRow {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// For an issued document waiting to be sent (generated or signed): its age and how it
+    /// stands against the office's sending target.
+    pub pending: Option<PendingAge>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -499,6 +502,11 @@ pub struct EinvoiceDashboard {
     pub pending_submission: u64,
     /// The oldest issued document still waiting to be sent.
     pub oldest_pending_issued_at: Option<DateTime<Utc>>,
+    /// The oldest waiting document's age against the sending target.
+    pub oldest_pending: Option<PendingAge>,
+    /// Issued documents waiting to be sent past the office's sending target.
+    #[ts(type = "number")]
+    pub pending_late: u64,
     /// Open entries of the retry queue (pending + processing) and finally failed ones.
     #[ts(type = "number")]
     pub retry_open: u64,

@@ -320,6 +320,8 @@ pub fn typescript_bindings() -> String {
         RetryState::decl(),
         EinvoiceSettings::decl(),
         BatchPlan::decl(),
+        SendUrgency::decl(),
+        PendingAge::decl(),
         EinvoiceField::decl(),
         EinvoiceGroupBy::decl(),
         EinvoiceGroupKey::decl(),

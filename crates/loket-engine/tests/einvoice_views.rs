@@ -156,6 +156,30 @@ async fn a_days_flow_from_the_screens_commands() {
             .any(|(t, b)| t.contains("finished") && b.starts_with(&format!("{N} done"))),
         "{notes:?}"
     );
+    // Signed and waiting: each shows its age against the office's sending target.
+    let waiting = e
+        .list_einvoices(EinvoiceQuery {
+            filter: in_state(DocumentState::Signed),
+            limit: 1,
+            ..EinvoiceQuery::default()
+        })
+        .await
+        .unwrap();
+    let age = waiting.rows[0]
+        .pending
+        .clone()
+        .expect("a waiting document's age");
+    assert_eq!(age.urgency, loket_core::SendUrgency::OnTime);
+    let mut settings = e.einvoice_settings().await.unwrap();
+    settings.send_warn_before_hours = settings.send_late_after_hours;
+    let refused = e.save_einvoice_settings(settings).await.unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::Invalid(f) if f[0].field == "send_warn_before_hours"),
+        "{refused:?}"
+    );
+    let dash = e.einvoice_dashboard().await.unwrap();
+    assert_eq!((dash.pending_submission, dash.pending_late), (N, 0));
+    assert!(dash.oldest_pending.is_some());
 
     // Send the signed ones in batches of 7, two at a time, no delay.
     let batching = Batching {
@@ -362,4 +386,56 @@ async fn search_words_and_dates_narrow_the_list() {
     assert_eq!(count(e, on(Some(today), Some(today))).await, 12);
     assert_eq!(count(e, on(today.succ_opt(), None)).await, 0);
     assert_eq!(count(e, on(None, today.pred_opt())).await, 0);
+}
+
+#[tokio::test]
+async fn retry_now_sends_a_failed_submission_at_once_even_with_auto_retry_off() {
+    let h = harness(loket_sim::SimConfig::default()).await;
+    let c = hacienda_ready(&h, loket_sim::HACIENDA_PASSWORD).await;
+    let e = &h.engine;
+    let mut settings = e.einvoice_settings().await.unwrap();
+    settings.auto_retry = false;
+    e.save_einvoice_settings(settings).await.unwrap();
+    e.import_einvoice_bytes(c.id, "two.csv", documents_csv(2).as_bytes())
+        .await
+        .unwrap();
+    bulk(e, BulkKind::Sign, all(), None).await;
+
+    // Hacienda answers 500 to everything: both sends fail and wait in the queue.
+    h.sim.set_faults(loket_sim::Faults {
+        error_rate: 1.0,
+        ..loket_sim::Faults::default()
+    });
+    let (run, _) = bulk(e, BulkKind::Submit, all(), None).await;
+    let results = e.bulk_results(run.id).await.unwrap();
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r.outcome, BulkOutcome::Retrying | BulkOutcome::Failed)),
+        "{results:?}"
+    );
+    let queue = e
+        .list_retry_queue(loket_core::RetryFilter {
+            limit: 10,
+            ..loket_core::RetryFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(queue.rows.len(), 2, "{queue:?}");
+
+    // Hacienda is back; "Retry now" sends at once, not at the queue's next scheduled run.
+    h.sim.set_faults(loket_sim::Faults::default());
+    let mut events = e.subscribe();
+    for entry in &queue.rows {
+        e.retry_now(entry.id).await.unwrap();
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while count(e, in_state(DocumentState::Signed)).await > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the retried documents were not sent"
+        );
+        let _ = tokio::time::timeout(Duration::from_millis(200), events.recv()).await;
+    }
+    assert_eq!(count(e, in_state(DocumentState::Submitted)).await, 2);
 }

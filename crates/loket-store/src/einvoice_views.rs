@@ -78,6 +78,8 @@ impl From<RawRow> for EinvoiceRow {
             last_error: r.last_error,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            // Reckoned by the engine, which knows the office's sending target.
+            pending: None,
         }
     }
 }
@@ -420,6 +422,8 @@ pub struct EinvoiceFigures {
     pub days: Vec<DayActivity>,
     pub pending_submission: u64,
     pub oldest_pending_issued_at: Option<DateTime<Utc>>,
+    /// Issued documents waiting to be sent that were issued before the `late_before` given.
+    pub pending_late: u64,
     pub retry_open: u64,
     pub retry_failed: u64,
 }
@@ -767,7 +771,11 @@ impl Store {
 
     /// The dashboard's figures at `now`: rates over the last 30 days, activity over the 14
     /// Costa Rican days ending today.
-    pub async fn einvoice_figures(&self, now: DateTime<Utc>) -> Result<EinvoiceFigures> {
+    pub async fn einvoice_figures(
+        &self,
+        now: DateTime<Utc>,
+        late_before: DateTime<Utc>,
+    ) -> Result<EinvoiceFigures> {
         let by_state = sqlx::query!(
             r#"SELECT state, COUNT(*) AS "n!: i64", TOTAL(total_value) AS "total!: f64"
                FROM einvoice GROUP BY state"#
@@ -829,8 +837,11 @@ impl Store {
         let pending = sqlx::query!(
             r#"SELECT COUNT(*) AS "n!: i64",
                    MIN(CASE WHEN state IN ('generated', 'signed') THEN issued_at END)
-                       AS "oldest: DateTime<Utc>"
-               FROM einvoice WHERE state IN ('draft', 'generated', 'signed')"#
+                       AS "oldest: DateTime<Utc>",
+                   COALESCE(SUM(state IN ('generated', 'signed') AND issued_at < ?), 0)
+                       AS "late!: i64"
+               FROM einvoice WHERE state IN ('draft', 'generated', 'signed')"#,
+            late_before
         )
         .fetch_one(&self.pool)
         .await?;
@@ -850,6 +861,7 @@ impl Store {
             days,
             pending_submission: count(pending.n),
             oldest_pending_issued_at: pending.oldest,
+            pending_late: count(pending.late),
             retry_open: count(retries.open),
             retry_failed: count(retries.failed),
         })

@@ -210,7 +210,19 @@ export function listen<E extends keyof Events>(
 
 /** Runs `handler` when the browser event stream reconnects after a drop (no-op inside Tauri). */
 export function onReconnect(handler: () => void): () => void {
-  if (isTauri()) return () => undefined;
+  if (isTauri()) {
+    // The desktop shell says when it dropped events for the window.
+    let unlisten: (() => void) | null = null;
+    let gone = false;
+    void tauriListen("missed", () => handler()).then((u) => {
+      if (gone) u();
+      else unlisten = u;
+    });
+    return () => {
+      gone = true;
+      unlisten?.();
+    };
+  }
   reconnectHandlers.add(handler);
   ensureSource();
   return () => {

@@ -56,6 +56,9 @@ export const topicKeys: Record<string, QueryKey[]> = {
   partners: [["permits", "partners"]],
   reminders: [["permits", "reminders"], ["permits", "dashboard"]],
   permit_types: [["permits", "types"]],
+  // Every e-invoice screen (documents, answers, retry queue, dashboard cards) keeps its
+  // queries under ["einvoices", …].
+  einvoices: [["einvoices"]],
 };
 
 export function createQueryClient() {

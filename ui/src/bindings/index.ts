@@ -268,7 +268,16 @@ store_responses: boolean,
 /**
  * Days a stored answer is kept.
  */
-response_retention_days: number, };
+response_retention_days: number, 
+/**
+ * Hours after issue by which a document should have been sent: the office's own target
+ * (the reference states no legal deadline), after which a waiting document shows as late.
+ */
+send_late_after_hours: number, 
+/**
+ * Hours before that target from which a waiting document shows a warning.
+ */
+send_warn_before_hours: number, };
 
 export type BatchPlan = { documents: number, batches: number, 
 /**
@@ -293,6 +302,18 @@ bound_secs: number,
  * when the delay dominates.
  */
 estimated_secs: number, };
+
+export type SendUrgency = "on_time" | "due_soon" | "late";
+
+export type PendingAge = { 
+/**
+ * Seconds since the document was issued (0 if the issue time is in the future).
+ */
+age_seconds: number, urgency: SendUrgency, 
+/**
+ * When it would be late.
+ */
+late_at: string, };
 
 export type EinvoiceField = "state" | "doc_type" | "receiver" | "currency" | "source" | "issued_date" | "created_date";
 
@@ -332,7 +353,12 @@ export type EinvoiceRow = { id: number, connection_id: number, connection_name: 
 /**
  * Exact decimal text.
  */
-total: string, tax: string, signed_at: string | null, submitted_at: string | null, decided_at: string | null, last_error: string | null, created_at: string, updated_at: string, };
+total: string, tax: string, signed_at: string | null, submitted_at: string | null, decided_at: string | null, last_error: string | null, created_at: string, updated_at: string, 
+/**
+ * For an issued document waiting to be sent (generated or signed): its age and how it
+ * stands against the office's sending target.
+ */
+pending: PendingAge | null, };
 
 export type EinvoiceList = { rows: Array<EinvoiceRow>, total: number, };
 
@@ -488,6 +514,14 @@ pending_submission: number,
  * The oldest issued document still waiting to be sent.
  */
 oldest_pending_issued_at: string | null, 
+/**
+ * The oldest waiting document's age against the sending target.
+ */
+oldest_pending: PendingAge | null, 
+/**
+ * Issued documents waiting to be sent past the office's sending target.
+ */
+pending_late: number, 
 /**
  * Open entries of the retry queue (pending + processing) and finally failed ones.
  */

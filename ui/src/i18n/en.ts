@@ -1,4 +1,7 @@
 // English strings: the reference key set. id.ts and es.ts must have exactly the same keys.
+import viewsEn from "./einvoice/views.en";
+import bulkEn from "./einvoice/bulk.en";
+import queuesEn from "./einvoice/queues.en";
 const en = {
   app: {
     name: "Loket",
@@ -263,6 +266,7 @@ const en = {
     einvoice_retries: "E-invoice retry queue",
     einvoice_response_cleanup: "Clean up Hacienda answers",
     einvoice_retry_cleanup: "Clean up the retry queue",
+    einvoice_certificate_check: "Certificate expiry check",
   },
   runStatus: {
     running: "Running",
@@ -857,23 +861,14 @@ const en = {
   },
   comingSoon: {
     badge: "Coming soon",
-    permitsModule: "Coming with the permits module",
-    einvoiceModule: "Coming with the e-invoice module",
     odooModule: "Coming with the Odoo module",
-    permits:
-      "Every permit from the permit office, with its applicant, permit type and expiry date — in list, kanban, pivot and graph views, with reminders before permits expire.",
-    permitTypes:
-      "The permit types of the permit office, including product certificates (halal, BPOM, PIRT, SNI), and the reminder ladder of each type.",
-    partners:
-      "Applicants and companies as partners, de-duplicated and kept in step with Odoo's contacts, with WhatsApp numbers and opt-in.",
     notes: "Notes and follow-ups that sync both ways with Odoo activities.",
-    einvoices:
-      "Electronic invoices for the tax authority: create or import, sign, submit in bulk and follow their state.",
-    responses: "Every answer of the tax authority, stored with its document: state, message and the decoded XML.",
-    retryQueue: "Work that failed for a temporary reason waits here and is retried automatically, or by hand.",
     meanwhile: "Meanwhile, set up the connection it will use.",
     goConnections: "Open connections",
   },
+  einvoices: viewsEn,
+  bulk: bulkEn,
+  queues: queuesEn,
 };
 
 export default en;

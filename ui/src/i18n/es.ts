@@ -1,5 +1,8 @@
 // Español.
 import type { Translation } from "./en";
+import viewsEs from "./einvoice/views.es";
+import bulkEs from "./einvoice/bulk.es";
+import queuesEs from "./einvoice/queues.es";
 
 const es: Translation = {
   app: {
@@ -265,6 +268,7 @@ const es: Translation = {
     einvoice_retries: "Cola de reintentos de comprobantes",
     einvoice_response_cleanup: "Limpiar respuestas de Hacienda",
     einvoice_retry_cleanup: "Limpiar la cola de reintentos",
+    einvoice_certificate_check: "Revisar vencimiento del certificado",
   },
   runStatus: {
     running: "En curso",
@@ -858,23 +862,14 @@ const es: Translation = {
   },
   comingSoon: {
     badge: "Próximamente",
-    permitsModule: "Llega con el módulo de permisos",
-    einvoiceModule: "Llega con el módulo de comprobantes electrónicos",
     odooModule: "Llega con el módulo de Odoo",
-    permits:
-      "Cada permiso de la oficina de permisos, con su solicitante, tipo de permiso y fecha de vencimiento, en vistas de lista, kanban, pivote y gráfico, con recordatorios antes de que venzan.",
-    permitTypes:
-      "Los tipos de permiso de la oficina, incluidos los certificados de producto (halal, BPOM, PIRT, SNI), y la escala de recordatorios de cada tipo.",
-    partners:
-      "Solicitantes y empresas como contactos, sin duplicados y sincronizados con los contactos de Odoo, con número de WhatsApp y consentimiento.",
     notes: "Notas y seguimientos que se sincronizan en ambos sentidos con las actividades de Odoo.",
-    einvoices:
-      "Comprobantes electrónicos para Hacienda: crear o importar, firmar, enviar en lote y seguir su estado (clave, consecutivo, respuesta).",
-    responses: "Cada respuesta de Hacienda, guardada con su comprobante: estado, mensaje y el XML decodificado.",
-    retryQueue: "El trabajo que falló por un motivo temporal espera aquí y se reintenta solo o a mano.",
     meanwhile: "Mientras tanto, configure la conexión que usará.",
     goConnections: "Abrir conexiones",
   },
+  einvoices: viewsEs,
+  bulk: bulkEs,
+  queues: queuesEs,
 };
 
 export default es;

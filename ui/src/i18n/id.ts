@@ -1,5 +1,8 @@
 // Bahasa Indonesia.
 import type { Translation } from "./en";
+import viewsId from "./einvoice/views.id";
+import bulkId from "./einvoice/bulk.id";
+import queuesId from "./einvoice/queues.id";
 
 const id: Translation = {
   app: {
@@ -265,6 +268,7 @@ const id: Translation = {
     einvoice_retries: "Antrean ulang faktur elektronik",
     einvoice_response_cleanup: "Bersihkan jawaban Hacienda",
     einvoice_retry_cleanup: "Bersihkan antrean ulang",
+    einvoice_certificate_check: "Periksa masa berlaku sertifikat",
   },
   runStatus: {
     running: "Berjalan",
@@ -858,23 +862,14 @@ const id: Translation = {
   },
   comingSoon: {
     badge: "Segera hadir",
-    permitsModule: "Hadir bersama modul izin",
-    einvoiceModule: "Hadir bersama modul faktur elektronik",
     odooModule: "Hadir bersama modul Odoo",
-    permits:
-      "Setiap izin dari kantor perizinan, lengkap dengan pemohon, jenis izin, dan tanggal berlaku — dalam tampilan daftar, kanban, pivot, dan grafik, dengan pengingat sebelum izin habis berlaku.",
-    permitTypes:
-      "Jenis izin dari kantor perizinan, termasuk sertifikat produk (halal, BPOM, PIRT, SNI), beserta jenjang pengingat tiap jenis.",
-    partners:
-      "Pemohon dan perusahaan sebagai mitra, tanpa duplikat dan selaras dengan kontak Odoo, lengkap dengan nomor WhatsApp dan persetujuan.",
     notes: "Catatan dan tindak lanjut yang tersinkron dua arah dengan aktivitas Odoo.",
-    einvoices:
-      "Faktur elektronik untuk otoritas pajak: buat atau impor, tanda tangani, kirim secara massal, dan pantau statusnya.",
-    responses: "Setiap jawaban otoritas pajak, disimpan bersama dokumennya: status, pesan, dan XML yang sudah diurai.",
-    retryQueue: "Pekerjaan yang gagal karena masalah sementara menunggu di sini dan dicoba ulang otomatis atau manual.",
     meanwhile: "Sementara itu, siapkan koneksi yang akan dipakainya.",
     goConnections: "Buka koneksi",
   },
+  einvoices: viewsId,
+  bulk: bulkId,
+  queues: queuesId,
 };
 
 export default id;

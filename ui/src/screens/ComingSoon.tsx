@@ -4,26 +4,10 @@ import { EmptyState } from "../components/EmptyState";
 import { navigate } from "../lib/router";
 import { SECTIONS, type SectionId } from "../sections";
 
-type Info = {
-  module: "comingSoon.permitsModule" | "comingSoon.einvoiceModule" | "comingSoon.odooModule";
-  body:
-    | "comingSoon.permits"
-    | "comingSoon.permitTypes"
-    | "comingSoon.partners"
-    | "comingSoon.notes"
-    | "comingSoon.einvoices"
-    | "comingSoon.responses"
-    | "comingSoon.retryQueue";
-};
+type Info = { module: "comingSoon.odooModule"; body: "comingSoon.notes" };
 
 const INFO: Partial<Record<SectionId, Info>> = {
-  permits: { module: "comingSoon.permitsModule", body: "comingSoon.permits" },
-  "permit-types": { module: "comingSoon.permitsModule", body: "comingSoon.permitTypes" },
-  partners: { module: "comingSoon.odooModule", body: "comingSoon.partners" },
   notes: { module: "comingSoon.odooModule", body: "comingSoon.notes" },
-  einvoices: { module: "comingSoon.einvoiceModule", body: "comingSoon.einvoices" },
-  responses: { module: "comingSoon.einvoiceModule", body: "comingSoon.responses" },
-  "retry-queue": { module: "comingSoon.einvoiceModule", body: "comingSoon.retryQueue" },
 };
 
 /** A section whose module is not built yet: what it will do, and what to set up meanwhile. */

@@ -10,6 +10,7 @@ import { millisBetween } from "../lib/format";
 import { href, navigate, useRoute } from "../lib/router";
 import { useFormat } from "../lib/useFormat";
 import { useNow } from "../lib/useNow";
+import { EinvoiceCards } from "./dashboard/EinvoiceCards";
 import { PermitCards } from "./dashboard/PermitCards";
 import { ReminderInbox } from "./reminders/ReminderInbox";
 
@@ -37,6 +38,7 @@ export function Dashboard() {
   // The reminder inbox opens over the dashboard at #/dashboard/reminders.
   const inbox = route.parts[1] === "reminders" ? <ReminderInbox onClose={() => navigate("/dashboard")} /> : null;
   const hasOffice = connections.data?.some((c) => c.kind === "sicantik") ?? false;
+  const hasHacienda = connections.data?.some((c) => c.kind === "hacienda") ?? false;
 
   const crumbs = [{ label: t("dashboard.title") }];
   if (connections.isError) {
@@ -76,6 +78,7 @@ export function Dashboard() {
       <ControlPanel crumbs={crumbs} />
       <div className="content dashboard">
         <PermitCards enabled={hasOffice} />
+        <EinvoiceCards enabled={hasHacienda} />
 
         <section aria-labelledby="dash-health">
           <h2 id="dash-health" className="section-title">

@@ -12,6 +12,7 @@ import { Icon } from "../components/Icon";
 import { useToast } from "../components/Toast";
 import { applyLanguage, LANGUAGES } from "../i18n";
 import { applyTheme } from "../lib/theme";
+import { EinvoiceSettingsSection } from "./settings/EinvoiceSettingsSection";
 
 export function SettingsScreen() {
   const { t } = useTranslation();
@@ -24,6 +25,7 @@ export function SettingsScreen() {
         {settings.isError ? <ErrorBox error={settings.error} onRetry={() => void settings.refetch()} /> : null}
         {settings.isPending ? <p className="muted">{t("common.loading")}</p> : null}
         {settings.data ? <SettingsForm settings={settings.data} /> : null}
+        <EinvoiceSettingsSection />
         <NotificationsBlock />
         <AboutBlock />
       </div>

@@ -350,6 +350,24 @@ impl Engine {
             ));
         }
         self.changed(&["einvoices"]);
+        // "Now" means now: work the connection's queue at once rather than at its next
+        // scheduled run. A run already working it picks the entry up, or the next one does.
+        let entry = self.inner.store.retry(retry_id).await?;
+        let connection_id = self
+            .inner
+            .store
+            .einvoice(entry.einvoice_id)
+            .await?
+            .connection_id;
+        let job = self.list_jobs().await?.into_iter().find(|j| {
+            j.kind == loket_core::JobKind::EinvoiceRetries && j.connection_id == Some(connection_id)
+        });
+        if let Some(job) = job {
+            match self.start_job(job.id, "manual").await {
+                Ok(_) | Err(EngineError::Busy(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
         Ok(())
     }
 

@@ -6,8 +6,8 @@ use loket_core::{
     BatchPlan, Batching, BulkKind, BulkPlan, BulkResult, BulkSelection, CertificateSummary,
     ConnectionKind, DocumentState, EinvoiceDashboard, EinvoiceDetail, EinvoiceFilter,
     EinvoiceGroup, EinvoiceGroupBy, EinvoiceLineView, EinvoiceList, EinvoicePivotQuery,
-    EinvoicePivotResult, EinvoiceQuery, PartyView, ResponseDetail, ResponseFilter, ResponseList,
-    RetryFilter, RetryList, RunOptions, SignatureView, StateCount,
+    EinvoicePivotResult, EinvoiceQuery, EinvoiceRow, PartyView, ResponseDetail, ResponseFilter,
+    ResponseList, RetryFilter, RetryList, RunOptions, SendDeadline, SignatureView, StateCount,
 };
 use loket_einvoice::import::DocumentDraft;
 use loket_einvoice::xml::format_decimal;
@@ -45,7 +45,13 @@ fn issuer_party(i: &Issuer) -> PartyView {
 impl Engine {
     /// One page of e-invoices.
     pub async fn list_einvoices(&self, query: EinvoiceQuery) -> Result<EinvoiceList> {
-        Ok(self.inner.store.list_einvoices(&query).await?)
+        let mut list = self.inner.store.list_einvoices(&query).await?;
+        let deadline = self.einvoice_settings().await?.send_deadline();
+        let now = self.now();
+        for row in &mut list.rows {
+            with_pending_age(row, &deadline, now);
+        }
+        Ok(list)
     }
 
     /// How many e-invoices each group holds, with totals (kanban columns, graph bars).
@@ -65,8 +71,9 @@ impl Engine {
     /// Everything the e-invoice form shows.
     pub async fn get_einvoice(&self, id: i64) -> Result<EinvoiceDetail> {
         let record = self.inner.store.einvoice(id).await?;
-        let row = self.inner.store.einvoice_row(id).await?;
+        let mut row = self.inner.store.einvoice_row(id).await?;
         let settings = self.einvoice_settings().await?;
+        with_pending_age(&mut row, &settings.send_deadline(), self.now());
         // A draft that no longer reads (written by a different build) still shows its row.
         let draft: Option<DocumentDraft> = serde_json::from_str(&record.draft).ok();
         let issuer = match self.inner.store.issuer(record.connection_id).await? {
@@ -333,7 +340,9 @@ impl Engine {
     /// The dashboard's e-invoice cards.
     pub async fn einvoice_dashboard(&self) -> Result<EinvoiceDashboard> {
         let now = self.now();
-        let f = self.inner.store.einvoice_figures(now).await?;
+        let deadline = self.einvoice_settings().await?.send_deadline();
+        let late_before = now - deadline.late_after;
+        let f = self.inner.store.einvoice_figures(now, late_before).await?;
         let decided = f.accepted_recently + f.rejected_recently;
         let mut certificate: Option<CertificateSummary> = None;
         for c in self.list_connections().await? {
@@ -357,11 +366,24 @@ impl Engine {
             days: f.days,
             pending_submission: f.pending_submission,
             oldest_pending_issued_at: f.oldest_pending_issued_at,
+            oldest_pending: f
+                .oldest_pending_issued_at
+                .map(|at| deadline.pending_age(at, now)),
+            pending_late: f.pending_late,
             retry_open: f.retry_open,
             retry_failed: f.retry_failed,
             certificate,
         })
     }
+}
+
+/// Sets the age of an issued document waiting to be sent.
+fn with_pending_age(row: &mut EinvoiceRow, deadline: &SendDeadline, now: DateTime<Utc>) {
+    let waiting = matches!(row.state, DocumentState::Generated | DocumentState::Signed);
+    row.pending = row
+        .issued_at
+        .filter(|_| waiting)
+        .map(|at| deadline.pending_age(at, now));
 }
 
 /// JSON re-indented for reading; text that is not JSON is returned as it was.

@@ -26,6 +26,8 @@ pub struct JobContext {
     last_changed: Option<Instant>,
     counts: RunCounts,
     pub(crate) options: RunOptions,
+    /// Started by hand (Run now, Retry now), not by the schedule.
+    pub(crate) manual: bool,
 }
 
 impl JobContext {
@@ -35,6 +37,7 @@ impl JobContext {
         run_id: i64,
         cancel: CancellationToken,
         options: RunOptions,
+        manual: bool,
     ) -> Self {
         Self {
             engine,
@@ -48,6 +51,7 @@ impl JobContext {
             last_changed: None,
             counts: RunCounts::default(),
             options,
+            manual,
         }
     }
 

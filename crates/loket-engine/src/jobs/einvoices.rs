@@ -330,87 +330,102 @@ pub(crate) async fn poll(ctx: &mut JobContext, c: Option<&Connection>) -> Result
     run_batched(ctx, &c, ids, batching, &settings, session, Step::Poll).await
 }
 
+/// Claim rounds one retry-queue run makes at most.
+const MAX_CLAIM_ROUNDS: usize = 5;
+
 /// Works the due entries of the retry queue, highest priority first.
 pub(crate) async fn retries(ctx: &mut JobContext, c: Option<&Connection>) -> Result<JobEnd> {
     let c = connection(c)?;
     let settings = ctx.engine.einvoice_settings().await?;
-    if !settings.auto_retry {
+    // With auto retry off only a run started by hand ("Retry now") works the queue.
+    if !settings.auto_retry && !ctx.manual {
         return Ok(JobEnd::Done(ctx.counts()));
     }
     let engine = ctx.engine.clone();
-    let due = engine
-        .inner
-        .store
-        .claim_due_retries(c.id, engine.now(), 200)
-        .await?;
-    let total = due.len() as u64;
-    ctx.progress(0, Some(total), "retries", true);
     let mut session_cache = None;
     let mut identity_cache: Option<Arc<SigningIdentity>> = None;
     let mut done = 0;
-    for entry in due {
-        if ctx.is_cancelled() {
+    let mut total = 0u64;
+    ctx.progress(0, Some(0), "retries", true);
+    // Entries made due while the run works (a second "Retry now") are claimed before it ends;
+    // a few rounds at most, so an entry due again at once cannot keep the run going.
+    'claims: for _round in 0..MAX_CLAIM_ROUNDS {
+        let due = engine
+            .inner
+            .store
+            .claim_due_retries(c.id, engine.now(), 200)
+            .await?;
+        if due.is_empty() {
             break;
         }
-        let operation = RetryOperation::parse(&entry.operation);
-        let result = match operation {
-            Some(RetryOperation::Sign) => {
-                if identity_cache.is_none() {
-                    identity_cache = Some(Arc::new(engine.signing_identity(c.id, None).await?));
-                }
-                match &identity_cache {
-                    Some(identity) => engine.sign_einvoice_with(entry.einvoice_id, identity).await,
-                    None => continue,
-                }
+        total += due.len() as u64;
+        ctx.progress(done, Some(total), "retries", true);
+        for entry in due {
+            if ctx.is_cancelled() {
+                break 'claims;
             }
-            Some(op) => {
-                if session_cache.is_none() {
-                    session_cache = Some(session(ctx, &c).await?);
-                }
-                let Some(session) = &session_cache else {
-                    continue;
-                };
-                match op {
-                    RetryOperation::Submit => {
-                        engine
-                            .submit_once(entry.einvoice_id, session, &settings)
-                            .await
+            let operation = RetryOperation::parse(&entry.operation);
+            let result = match operation {
+                Some(RetryOperation::Sign) => {
+                    if identity_cache.is_none() {
+                        identity_cache = Some(Arc::new(engine.signing_identity(c.id, None).await?));
                     }
-                    _ => {
-                        engine
-                            .poll_einvoice_with(entry.einvoice_id, session, &settings)
-                            .await
+                    match &identity_cache {
+                        Some(identity) => {
+                            engine.sign_einvoice_with(entry.einvoice_id, identity).await
+                        }
+                        None => continue,
                     }
                 }
-            }
-            None => continue,
-        };
-        done += 1;
-        match result {
-            Ok(r) => {
-                if r.outcome == StepOutcome::Skipped {
-                    // Settled some other way (sent by a bulk run, decided…): nothing to retry.
+                Some(op) => {
+                    if session_cache.is_none() {
+                        session_cache = Some(session(ctx, &c).await?);
+                    }
+                    let Some(session) = &session_cache else {
+                        continue;
+                    };
+                    match op {
+                        RetryOperation::Submit => {
+                            engine
+                                .submit_once(entry.einvoice_id, session, &settings)
+                                .await
+                        }
+                        _ => {
+                            engine
+                                .poll_einvoice_with(entry.einvoice_id, session, &settings)
+                                .await
+                        }
+                    }
+                }
+                None => continue,
+            };
+            done += 1;
+            match result {
+                Ok(r) => {
+                    if r.outcome == StepOutcome::Skipped {
+                        // Settled some other way (sent by a bulk run, decided…): nothing to retry.
+                        engine
+                            .inner
+                            .store
+                            .finish_retry(entry.einvoice_id, &entry.operation, engine.now())
+                            .await?;
+                    }
+                    ctx.add_counts(count(&r)).await;
+                }
+                Err(e) => {
                     engine
                         .inner
                         .store
-                        .finish_retry(entry.einvoice_id, &entry.operation, engine.now())
+                        .release_processing_retries(c.id, engine.now())
                         .await?;
+                    return Ok(JobEnd::Failed {
+                        counts: ctx.counts(),
+                        error: crate::api::user_message(e),
+                    });
                 }
-                ctx.add_counts(count(&r)).await;
             }
-            Err(e) => {
-                engine
-                    .inner
-                    .store
-                    .release_processing_retries(c.id, engine.now())
-                    .await?;
-                return Ok(JobEnd::Failed {
-                    counts: ctx.counts(),
-                    error: crate::api::user_message(e),
-                });
-            }
+            ctx.progress(done, Some(total), "retries", false);
         }
-        ctx.progress(done, Some(total), "retries", false);
     }
     engine
         .inner

@@ -164,9 +164,10 @@ impl Engine {
         self.changed(&["jobs", "runs"]);
 
         let engine = self.clone();
+        let manual = trigger == "manual";
         tokio::spawn(async move {
             engine
-                .execute(job, connection, run_id, cancel, options)
+                .execute(job, connection, run_id, cancel, options, manual)
                 .await;
         });
         Ok(run_id)
@@ -233,9 +234,10 @@ impl Engine {
         run_id: i64,
         cancel: CancellationToken,
         options: RunOptions,
+        manual: bool,
     ) {
         let started = self.now();
-        let mut ctx = JobContext::new(self.clone(), &job, run_id, cancel.clone(), options);
+        let mut ctx = JobContext::new(self.clone(), &job, run_id, cancel.clone(), options, manual);
         let end = match job.kind {
             JobKind::PermitTypes => permits::permit_types(&mut ctx, connection.as_ref()).await,
             JobKind::NewPermits => permits::new_permits(&mut ctx, connection.as_ref()).await,
