@@ -736,6 +736,14 @@ test("e-invoices: a status check shows Hacienda's decisions and a rejection's er
     const code = await visible(page.locator('[data-testid^="error-code-"]'), "an error code in the responses", 10_000);
     assert.match(await code.innerText(), /-?\d+/, "the error code line has no code");
     await page.screenshot({ path: path.join(SHOTS, "einvoice-rejected.png") });
+
+    // Handled by issuing it again: a new draft with the same lines opens.
+    const rejectedId = await form.getAttribute("data-id");
+    await (await visible(byTestId("btn-reissue"), "the Issue again button")).click();
+    await waitFor(async () => {
+      const f = byTestId("einvoice-form");
+      return (await f.getAttribute("data-state")) === "draft" && (await f.getAttribute("data-id")) !== rejectedId;
+    }, { timeout: 15_000, message: "the new draft's form after Issue again" });
   }),
 );
 
@@ -811,10 +819,17 @@ test("e-invoices: a send that fails for a passing reason waits in the retry queu
     }
     await go("einvoices");
     await searchEinvoices("RETRY-", 3);
-    const states = await page
-      .locator('[data-testid^="einvoice-row-"]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute("data-state")));
-    assert.ok(states.length === 3 && states.every((s) => s !== "signed"), `after Retry now: ${states}`);
+    // The list may first show what it had cached for this search; it refetches.
+    let states = [];
+    await waitFor(
+      async () => {
+        states = await page
+          .locator('[data-testid^="einvoice-row-"]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute("data-state")));
+        return states.length === 3 && states.every((s) => s !== "signed");
+      },
+      { timeout: 20_000, message: () => `the 3 documents to be sent after Retry now (they show ${states})` },
+    );
   }),
 );
 

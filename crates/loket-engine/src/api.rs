@@ -139,6 +139,8 @@ commands! {
     einvoice_groups(filter: EinvoiceFilter, group_by: EinvoiceGroupBy) -> Vec<EinvoiceGroup> = |e: Engine, f, g| async move { e.einvoice_groups(f, g).await };
     einvoice_pivot(query: EinvoicePivotQuery) -> EinvoicePivotResult = |e: Engine, q| async move { e.einvoice_pivot(q).await };
     get_einvoice(id: i64) -> EinvoiceDetail = |e: Engine, id| async move { e.get_einvoice(id).await };
+    /// Issues a rejected document again as a new draft; returns the new draft's id.
+    reissue_einvoice(id: i64) -> i64 = |e: Engine, id| async move { e.reissue_einvoice(id).await };
     /// Imports a CSV or JSON file's content (by its name's extension) as drafts, all or none.
     import_einvoice_file(connection_id: i64, file_name: String, content: String) -> ImportSummary = |e: Engine, id, name: String, content: String| async move { e.import_einvoice_bytes(id, &name, content.as_bytes()).await };
     list_responses(filter: ResponseFilter) -> ResponseList = |e: Engine, f| async move { e.list_responses(f).await };

@@ -333,6 +333,26 @@ async fn a_days_flow_from_the_screens_commands() {
             xml.contains("MensajeHacienda") && xml.contains("\n  <"),
             "{xml}"
         );
+
+        // Handled by issuing it again: a new draft with the same lines, the old one kept.
+        let copy = e.reissue_einvoice(doc.id).await.unwrap();
+        let again = e.get_einvoice(copy).await.unwrap();
+        assert_eq!(again.row.state, DocumentState::Draft);
+        assert_eq!(again.row.total, doc.total);
+        assert_eq!(
+            again.row.external_ref,
+            doc.external_ref.as_ref().map(|r| format!("{r} (2)"))
+        );
+        let second = e.reissue_einvoice(doc.id).await.unwrap();
+        let second_ref = e.get_einvoice(second).await.unwrap().row.external_ref;
+        assert!(second_ref.unwrap().ends_with("(3)"));
+        let original = e.get_einvoice(doc.id).await.unwrap();
+        assert_eq!(original.row.state, DocumentState::Rejected);
+        let refused = e.reissue_einvoice(copy).await.unwrap_err();
+        assert!(
+            matches!(&refused, EngineError::Invalid(f) if f[0].field == "state"),
+            "{refused:?}"
+        );
     }
 
     // Rows of the form: lines and totals come from the draft.

@@ -255,10 +255,14 @@ impl Store {
                 now
             )
             .fetch_optional(&mut *tx)
-            .await?;
+            .await;
             match id {
-                Some(id) => ids.push(id),
-                None => skipped += 1,
+                Ok(Some(id)) => ids.push(id),
+                Ok(None) => skipped += 1,
+                Err(e) => {
+                    tx.rollback().await?;
+                    return Err(e.into());
+                }
             }
         }
         tx.commit().await?;

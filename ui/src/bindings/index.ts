@@ -594,6 +594,7 @@ export type Commands = {
   einvoice_groups: { args: { filter: EinvoiceFilter, group_by: EinvoiceGroupBy }, result: Array<EinvoiceGroup> },
   einvoice_pivot: { args: { query: EinvoicePivotQuery }, result: EinvoicePivotResult },
   get_einvoice: { args: { id: number }, result: EinvoiceDetail },
+  reissue_einvoice: { args: { id: number }, result: number },
   import_einvoice_file: { args: { connection_id: number, file_name: string, content: string }, result: ImportSummary },
   list_responses: { args: { filter: ResponseFilter }, result: ResponseList },
   get_response: { args: { id: number }, result: ResponseDetail },

@@ -14,6 +14,20 @@ import type {
   PermitSortField,
   PermitStatus,
 } from "../api/types";
+import {
+  DATE_INTERVALS,
+  addDrill,
+  encodeSort,
+  groupByCodec,
+  oneOf,
+  parseSort,
+  pathKeys,
+  pick,
+  queryParams,
+  sameGroupBy,
+  toggleGroupBy,
+  toggleValue,
+} from "./urlSearch";
 
 export const PERMIT_VIEWS = ["list", "kanban", "pivot", "graph"] as const;
 export type PermitView = (typeof PERMIT_VIEWS)[number];
@@ -32,7 +46,6 @@ export const PERMIT_FIELDS: readonly PermitField[] = [
   "expiry_date",
 ];
 export const DATE_FIELDS: readonly PermitField[] = ["received_date", "issue_date", "expiry_date"];
-export const DATE_INTERVALS: readonly DateInterval[] = ["month", "quarter", "year"];
 export const SORT_FIELDS: readonly PermitSortField[] = [
   "registration_id",
   "permit_number",
@@ -89,87 +102,34 @@ export const DEFAULT_SEARCH: SearchState = {
   graph: "bar",
 };
 
-export function isDateField(field: PermitField): boolean {
-  return DATE_FIELDS.includes(field);
-}
+const codec = groupByCodec(PERMIT_FIELDS, DATE_FIELDS);
 
+export const isDateField: (field: PermitField) => boolean = codec.isDateField;
 /** A group-by with the interval normalised: dates default to month, other fields carry none. */
-export function groupBy(field: PermitField, interval: DateInterval | null = null): GroupBy {
-  return { field, interval: isDateField(field) ? (interval ?? "month") : null };
-}
-
-export function sameGroupBy(a: GroupBy, b: GroupBy): boolean {
-  return a.field === b.field && (a.interval ?? null) === (b.interval ?? null);
-}
-
-/** "status", "expiry_date:quarter". */
-export function encodeGroupBy(g: GroupBy): string {
-  return g.interval && isDateField(g.field) ? `${g.field}:${g.interval}` : g.field;
-}
-
-export function decodeGroupBy(s: string): GroupBy | null {
-  const [field, interval] = s.split(":");
-  if (!field || !(PERMIT_FIELDS as readonly string[]).includes(field)) return null;
-  const f = field as PermitField;
-  if (interval != null && !(DATE_INTERVALS as readonly string[]).includes(interval)) return null;
-  return groupBy(f, (interval as DateInterval | undefined) ?? null);
-}
-
-// A drill key is "<group-by>~<key>"; a missing "~" is the "None" group (null key).
-function encodeGroupKey(k: GroupKey): string {
-  return k.key == null ? encodeGroupBy(k.group_by) : `${encodeGroupBy(k.group_by)}~${k.key}`;
-}
-
-function decodeGroupKey(s: string): GroupKey | null {
-  const i = s.indexOf("~");
-  const g = decodeGroupBy(i < 0 ? s : s.slice(0, i));
-  if (!g) return null;
-  return { group_by: g, key: i < 0 ? null : s.slice(i + 1) };
-}
-
-function pick<T extends string>(values: string[], allowed: readonly T[]): T[] {
-  const out: T[] = [];
-  for (const v of values) if ((allowed as readonly string[]).includes(v) && !out.includes(v as T)) out.push(v as T);
-  return out;
-}
-
-function groupBys(values: string[]): GroupBy[] {
-  const out: GroupBy[] = [];
-  for (const v of values) {
-    const g = decodeGroupBy(v);
-    if (g && !out.some((o) => sameGroupBy(o, g))) out.push(g);
-  }
-  return out;
-}
+export const groupBy: (field: PermitField, interval?: DateInterval | null) => GroupBy = codec.groupBy;
+export const encodeGroupBy: (g: GroupBy) => string = codec.encodeGroupBy;
+export const decodeGroupBy: (s: string) => GroupBy | null = codec.decodeGroupBy;
+export { DATE_INTERVALS, sameGroupBy, toggleGroupBy, toggleValue, pathKeys };
 
 /** Reads the search from an address query ("view=kanban&search=…"); anything unknown is ignored. */
 export function parseSearch(query: string): SearchState {
-  const p = new URLSearchParams(query.startsWith("?") ? query.slice(1) : query);
-  const view = p.get("view");
-  const sort = p.get("sort");
-  let parsedSort = DEFAULT_SORT;
-  if (sort) {
-    const [field, dir] = sort.split(":");
-    if (field && (SORT_FIELDS as readonly string[]).includes(field)) {
-      parsedSort = { field: field as PermitSortField, descending: dir === "desc" };
-    }
-  }
+  const p = queryParams(query);
   const category = p.get("category");
   const kb = p.get("kanban_by");
   const gt = p.get("graph");
   const within = Number.parseInt(p.get("expiring_within_days") ?? "", 10);
   return {
-    view: (PERMIT_VIEWS as readonly string[]).includes(view ?? "") ? (view as PermitView) : "list",
+    view: oneOf(p.get("view"), PERMIT_VIEWS, "list"),
     text: p.get("search") ?? "",
     expiry: pick(p.getAll("expiry_status"), EXPIRY_STATUSES),
     status: pick(p.getAll("status"), PERMIT_STATUSES),
     types: [...new Set(p.getAll("type").filter((t) => t !== ""))],
-    category: (PERMIT_CATEGORIES as readonly string[]).includes(category ?? "") ? (category as PermitCategory) : null,
+    category: oneOf(category, PERMIT_CATEGORIES, null),
     expiringWithin: Number.isFinite(within) && within >= 0 ? within : null,
-    groupBy: groupBys(p.getAll("group_by")),
-    pivotCols: groupBys(p.getAll("pivot_cols")),
-    drill: p.getAll("drill").map(decodeGroupKey).filter((k): k is GroupKey => k != null),
-    sort: parsedSort,
+    groupBy: codec.decodeGroupBys(p.getAll("group_by")),
+    pivotCols: codec.decodeGroupBys(p.getAll("pivot_cols")),
+    drill: codec.decodeGroupKeys(p.getAll("drill")),
+    sort: parseSort(p.get("sort"), SORT_FIELDS, DEFAULT_SORT),
     kanbanBy: kb === "expiry_status" ? "expiry_status" : "status",
     graph: gt === "line" || gt === "pie" ? gt : "bar",
   };
@@ -187,10 +147,9 @@ export function serializeSearch(s: SearchState): string {
   if (s.expiringWithin != null) p.set("expiring_within_days", String(s.expiringWithin));
   s.groupBy.forEach((g) => p.append("group_by", encodeGroupBy(g)));
   s.pivotCols.forEach((g) => p.append("pivot_cols", encodeGroupBy(g)));
-  s.drill.forEach((k) => p.append("drill", encodeGroupKey(k)));
-  if (s.sort.field !== DEFAULT_SORT.field || s.sort.descending !== DEFAULT_SORT.descending) {
-    p.set("sort", `${s.sort.field}:${s.sort.descending ? "desc" : "asc"}`);
-  }
+  s.drill.forEach((k) => p.append("drill", codec.encodeGroupKey(k)));
+  const sort = encodeSort(s.sort, DEFAULT_SORT);
+  if (sort) p.set("sort", sort);
   if (s.kanbanBy !== "status") p.set("kanban_by", s.kanbanBy);
   if (s.graph !== "bar") p.set("graph", s.graph);
   return p.toString();
@@ -209,16 +168,6 @@ export function toFilter(s: SearchState, extraGroups: GroupKey[] = []): PermitFi
     expiring_within_days: s.expiringWithin,
     groups: [...s.drill, ...extraGroups],
   };
-}
-
-/** Adds a value to a multi-choice filter, or takes it out when it is there. */
-export function toggleValue<T>(values: readonly T[], value: T): T[] {
-  return values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
-}
-
-/** Adds a group-by at the end, or takes it out when it is there. */
-export function toggleGroupBy(list: readonly GroupBy[], g: GroupBy): GroupBy[] {
-  return list.some((o) => sameGroupBy(o, g)) ? list.filter((o) => !sameGroupBy(o, g)) : [...list, g];
 }
 
 /** Whether the search filters anything (for "clear all" and empty-state wording). */
@@ -241,12 +190,5 @@ export function clearFilters(s: SearchState): SearchState {
 
 /** The list search that opens the records behind a pivot cell or a graph point. */
 export function drillDown(s: SearchState, keys: GroupKey[]): SearchState {
-  const drill = [...s.drill];
-  for (const k of keys) if (!drill.some((d) => sameGroupBy(d.group_by, k.group_by) && d.key === k.key)) drill.push(k);
-  return { ...s, view: "list", groupBy: [], drill };
-}
-
-/** Group keys along a path of a grouping: [fields[0] = path[0], fields[1] = path[1], …]. */
-export function pathKeys(fields: readonly GroupBy[], path: readonly (string | null)[]): GroupKey[] {
-  return path.map((key, i) => ({ group_by: fields[i]!, key }));
+  return { ...s, view: "list", groupBy: [], drill: addDrill(s.drill, keys) };
 }

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { PivotCell } from "../api/types";
 import {
   buildTree,
-  cellValue,
+  cellValues,
   collapseAll,
   collapseForNewLevel,
   columnLayout,
   keyComparator,
+  measureValue,
   shownTable,
   sumIndex,
   toggleCollapsed,
@@ -27,11 +28,12 @@ const cells: PivotCell[] = [
   { row: ["active", "IMB"], col: ["expired"], count: 4 },
 ];
 
+const COUNT = ["count"] as const;
 const label = (_axis: "row" | "col", n: PivotNode) => (n.depth === 0 ? "Total" : (n.key ?? "None"));
 
 describe("pivot headers", () => {
   it("builds a tree whose headers sum their children, ordered by workflow, None last", () => {
-    const rows = buildTree(cells, "row", rowFields);
+    const rows = buildTree(cells, "row", rowFields, keyComparator);
     expect(rows.count).toBe(15);
     expect(rows.children.map((c) => [c.key, c.count])).toEqual([
       ["draft", 3],
@@ -42,26 +44,26 @@ describe("pivot headers", () => {
       ["IMB", 5, ["active", "IMB"]],
       ["SIUP", 7, ["active", "SIUP"]],
     ]);
-    const cols = buildTree(cells, "col", colFields);
+    const cols = buildTree(cells, "col", colFields, keyComparator);
     expect(cols.children.map((c) => c.key)).toEqual(["expired", "critical", "ok", "unknown"]);
     expect(keyComparator("permit_type")(null, "A")).toBeGreaterThan(0);
   });
 
   it("sums every row × column header pair", () => {
-    const rows = buildTree(cells, "row", rowFields);
-    const cols = buildTree(cells, "col", colFields);
-    const sums = sumIndex(cells, 2, 1);
+    const rows = buildTree(cells, "row", rowFields, keyComparator);
+    const cols = buildTree(cells, "col", colFields, keyComparator);
+    const sums = sumIndex(cells, 2, 1, COUNT);
     const active = rows.children[1]!;
     const ok = cols.children.find((c) => c.key === "ok")!;
-    expect(cellValue(sums, rows, cols)).toBe(15);
-    expect(cellValue(sums, active, ok)).toBe(6);
-    expect(cellValue(sums, active, cols)).toBe(12);
-    expect(cellValue(sums, active.children[1]!, ok)).toBe(5);
-    expect(cellValue(sums, rows.children[0]!, ok)).toBe(0);
+    expect(cellValues(sums, rows, cols).count).toBe(15);
+    expect(cellValues(sums, active, ok).count).toBe(6);
+    expect(cellValues(sums, active, cols).count).toBe(12);
+    expect(cellValues(sums, active.children[1]!, ok).count).toBe(5);
+    expect(cellValues(sums, rows.children[0]!, ok).count).toBe(0);
   });
 
   it("shows each row header above its sub-groups; a collapsed header hides them and keeps the sum", () => {
-    const rows = buildTree(cells, "row", rowFields);
+    const rows = buildTree(cells, "row", rowFields, keyComparator);
     expect(visibleRows(rows, new Set()).map((n) => n.path)).toEqual([
       [],
       ["draft"],
@@ -85,7 +87,7 @@ describe("pivot headers", () => {
       { row: [], col: ["2026", "critical"], count: 2 },
       { row: [], col: ["2027", "ok"], count: 3 },
     ];
-    const cols = buildTree(twoLevel, "col", [groupBy("expiry_date", "year"), groupBy("expiry_status")]);
+    const cols = buildTree(twoLevel, "col", [groupBy("expiry_date", "year"), groupBy("expiry_status")], keyComparator);
     const layout = columnLayout(cols, new Set());
     expect(layout.columns.map((c) => c.path)).toEqual([["2026", "critical"], ["2026", "ok"], ["2027", "ok"], []]);
     expect(layout.headerRows.map((r) => r.map((h) => [h.node.key ?? "T", h.colSpan, h.rowSpan]))).toEqual([
@@ -102,35 +104,57 @@ describe("pivot headers", () => {
   });
 
   it("without column group-bys has one value column, the total", () => {
-    const cols = buildTree([{ row: ["a"], col: [], count: 2 }], "col", []);
+    const cols = buildTree([{ row: ["a"], col: [], count: 2 }], "col", [], keyComparator);
     const layout = columnLayout(cols, new Set());
     expect(layout.columns).toEqual([cols]);
     expect(layout.headerRows).toEqual([[{ node: cols, colSpan: 1, rowSpan: 1, expanded: false }]]);
   });
 
   it("keeps only the header clicked open when a level is added from it", () => {
-    const rows = buildTree(cells, "row", [groupBy("status")]);
+    const rows = buildTree(cells, "row", [groupBy("status")], keyComparator);
     const draft = rows.children[0]!;
     const next = collapseForNewLevel(rows, new Set([draft.id]), draft);
     expect([...next]).toEqual([rows.children[1]!.id]);
     // Once the deeper cells arrive, the other header stays closed.
-    const deeper = buildTree(cells, "row", rowFields);
+    const deeper = buildTree(cells, "row", rowFields, keyComparator);
     expect(visibleRows(deeper, next).map((n) => n.path)).toEqual([[], ["draft"], ["draft", null], ["active"]]);
   });
 
   it("exports exactly the shown rows and columns", () => {
-    const rows = buildTree(cells, "row", rowFields);
-    const cols = buildTree(cells, "col", colFields);
+    const rows = buildTree(cells, "row", rowFields, keyComparator);
+    const cols = buildTree(cells, "col", colFields, keyComparator);
     const collapsed = new Set([rows.children[1]!.id]);
     const shownRows = visibleRows(rows, collapsed);
     const { columns } = columnLayout(cols, new Set());
-    const table = shownTable(shownRows, columns, sumIndex(cells, 2, 1), label, "Count");
+    const table = shownTable(shownRows, columns, COUNT, sumIndex(cells, 2, 1, COUNT), label, () => "Count", "Count");
     expect(table.columns).toEqual(["Count", "expired", "critical", "ok", "unknown", "Total"]);
     expect(table.rows).toEqual([
       ["Total", 4, 2, 6, 3, 15],
       ["  draft", 0, 0, 0, 3, 3],
       ["    None", 0, 0, 0, 3, 3],
       ["  active", 4, 2, 6, 0, 12],
+    ]);
+  });
+
+  it("sums every measure of cells that carry more than a count, and names the measure in exports", () => {
+    const money = [
+      { row: ["active"], col: ["ok"], count: 2, total: 10.1, tax: 1 },
+      { row: ["active"], col: ["critical"], count: 1, total: 0.2, tax: 0.03 },
+    ];
+    const measures = ["count", "total", "tax"] as const;
+    const rows = buildTree(money, "row", [groupBy("status")], keyComparator);
+    const cols = buildTree(money, "col", colFields, keyComparator);
+    const sums = sumIndex(money, 1, 1, measures);
+    expect(cellValues(sums, rows, cols)).toEqual({ count: 3, total: 10.1 + 0.2, tax: 1.03 });
+    expect(cellValues(sums, rows, cols.children[0]!)).toEqual({ count: 1, total: 0.2, tax: 0.03 });
+    expect(cellValues(sums, rows, { ...cols, id: "missing" })).toEqual({ count: 0, total: 0, tax: 0 });
+    // Money sums are shown to the cent; counts as they are.
+    expect(measureValue({ total: 10.1 + 0.2 }, "total")).toBe(10.3);
+    const table = shownTable(visibleRows(rows, new Set()), [cols], ["count", "total"], sums, label, (m) => m.toUpperCase(), "Corner");
+    expect(table.columns).toEqual(["Corner", "Total / COUNT", "Total / TOTAL"]);
+    expect(table.rows).toEqual([
+      ["Total", 3, 10.3],
+      ["  active", 3, 10.3],
     ]);
   });
 });

@@ -1,9 +1,15 @@
-// The pivot table's shape, computed from the backend's full-depth cells. Counts are additive, so a
-// header's value is the sum of the cells under it, and a collapsed header shows that sum.
-import type { GroupBy, PermitField, PivotCell } from "../api/types";
+// The pivot table's shape, computed from the backend's full-depth cells. Every measure (a
+// count, money sums) is additive, so a header's values are the sums of the cells under it, and a
+// collapsed header shows those sums. Generic over the measures: a permit cell is count-only, an
+// e-invoice cell adds total and tax (screens/einvoices/pivot.ts).
+import type { PermitField } from "../api/types";
 import { EXPIRY_STATUSES, PERMIT_CATEGORIES, PERMIT_STATUSES } from "./permitSearch";
 
 export type Key = string | null;
+export type Comparator = (a: Key, b: Key) => number;
+
+/** One full-depth cell: its row and column keys and a value per measure (always a count). */
+export type PivotCellOf<M extends string> = { row: readonly Key[]; col: readonly Key[] } & Record<M | "count", number>;
 
 /** One header of an axis: the group reached by `path` (the root, "Total", has an empty path). */
 export type PivotNode = {
@@ -19,15 +25,8 @@ export function pathId(path: readonly Key[]): string {
   return JSON.stringify(path);
 }
 
-const ENUM_ORDER: Partial<Record<PermitField, readonly string[]>> = {
-  expiry_status: EXPIRY_STATUSES,
-  status: PERMIT_STATUSES,
-  category: PERMIT_CATEGORIES,
-};
-
-/** Orders the keys of one field: workflow order for states, else text order; "None" last. */
-export function keyComparator(field: PermitField): (a: Key, b: Key) => number {
-  const order = ENUM_ORDER[field];
+/** Orders keys: by `order` (a workflow's states) where given, else text order; "None" last. */
+export function compareKeys(order?: readonly string[]): Comparator {
   return (a, b) => {
     if (a === b) return 0;
     if (a == null) return 1;
@@ -41,24 +40,38 @@ export function keyComparator(field: PermitField): (a: Key, b: Key) => number {
   };
 }
 
+const PERMIT_ORDER: Partial<Record<PermitField, readonly string[]>> = {
+  expiry_status: EXPIRY_STATUSES,
+  status: PERMIT_STATUSES,
+  category: PERMIT_CATEGORIES,
+};
+
+/** Orders the keys of one permit field: workflow order for states, else text order; "None" last. */
+export function keyComparator(field: PermitField): Comparator {
+  return compareKeys(PERMIT_ORDER[field]);
+}
+
 /** Sorts group counts the way headers are ordered (for lists, kanban and graphs too). */
 export function sortGroups<T extends { key: Key }>(groups: readonly T[], field: PermitField): T[] {
   const cmp = keyComparator(field);
   return [...groups].sort((a, b) => cmp(a.key, b.key));
 }
 
-/** Builds one axis' header tree, `depth` levels deep, from the cells' row or column keys. */
-export function buildTree(cells: readonly PivotCell[], axis: "row" | "col", fields: readonly GroupBy[]): PivotNode {
+/** Builds one axis' header tree, `fields.length` levels deep, from the cells' row or column keys. */
+export function buildTree<F extends string>(
+  cells: readonly PivotCellOf<never>[],
+  axis: "row" | "col",
+  fields: readonly { field: F }[],
+  compare: (field: F) => Comparator,
+): PivotNode {
   const root: PivotNode = { id: pathId([]), path: [], key: null, depth: 0, count: 0, children: [] };
   const byId = new Map<string, PivotNode>([[root.id, root]]);
-  const depth = fields.length;
   for (const cell of cells) {
     const keys = axis === "row" ? cell.row : cell.col;
     root.count += cell.count;
     let parent = root;
-    for (let d = 0; d < depth; d++) {
-      const path = keys.slice(0, d + 1).map((k) => k ?? null);
-      while (path.length < d + 1) path.push(null);
+    for (let d = 0; d < fields.length; d++) {
+      const path = padded(keys, d + 1);
       const id = pathId(path);
       let node = byId.get(id);
       if (!node) {
@@ -71,10 +84,9 @@ export function buildTree(cells: readonly PivotCell[], axis: "row" | "col", fiel
     }
   }
   const sort = (node: PivotNode) => {
-    if (node.children.length === 0) return;
     const field = fields[node.depth]?.field;
     if (field) {
-      const cmp = keyComparator(field);
+      const cmp = compare(field);
       node.children.sort((a, b) => cmp(a.key, b.key));
     }
     node.children.forEach(sort);
@@ -83,32 +95,41 @@ export function buildTree(cells: readonly PivotCell[], axis: "row" | "col", fiel
   return root;
 }
 
-/** Sums of every (row header, column header) pair, by "rowId|colId". */
-export function sumIndex(cells: readonly PivotCell[], rowDepth: number, colDepth: number): Map<string, number> {
-  const sums = new Map<string, number>();
-  for (const cell of cells) {
-    const rowIds: string[] = [];
-    const colIds: string[] = [];
-    for (let d = 0; d <= rowDepth; d++) rowIds.push(pathId(padded(cell.row, d)));
-    for (let d = 0; d <= colDepth; d++) colIds.push(pathId(padded(cell.col, d)));
-    for (const r of rowIds) {
-      for (const c of colIds) {
-        const k = `${r}|${c}`;
-        sums.set(k, (sums.get(k) ?? 0) + cell.count);
-      }
-    }
-  }
-  return sums;
-}
-
 function padded(keys: readonly Key[], d: number): Key[] {
   const out = keys.slice(0, d).map((k) => k ?? null);
   while (out.length < d) out.push(null);
   return out;
 }
 
-export function cellValue(sums: Map<string, number>, row: PivotNode, col: PivotNode): number {
-  return sums.get(`${row.id}|${col.id}`) ?? 0;
+export type Values<M extends string> = Record<M, number>;
+
+/** The sums of every (row header, column header) pair and measure. */
+export type PivotSums<M extends string> = { byPair: Map<string, Values<M>>; zero: Readonly<Values<M>> };
+
+/** Sums every measure of the cells for every (row header, column header) pair. */
+export function sumIndex<M extends string>(cells: readonly PivotCellOf<M>[], rowDepth: number, colDepth: number, measures: readonly M[]): PivotSums<M> {
+  const zero = Object.fromEntries(measures.map((m) => [m, 0])) as Values<M>;
+  const byPair = new Map<string, Values<M>>();
+  for (const cell of cells) {
+    for (let r = 0; r <= rowDepth; r++) {
+      for (let c = 0; c <= colDepth; c++) {
+        const k = `${pathId(padded(cell.row, r))}|${pathId(padded(cell.col, c))}`;
+        const v = byPair.get(k) ?? { ...zero };
+        for (const m of measures) v[m] += cell[m];
+        byPair.set(k, v);
+      }
+    }
+  }
+  return { byPair, zero };
+}
+
+export function cellValues<M extends string>(sums: PivotSums<M>, row: PivotNode, col: PivotNode): Readonly<Values<M>> {
+  return sums.byPair.get(`${row.id}|${col.id}`) ?? sums.zero;
+}
+
+/** One measure of a cell as shown: counts as they are, money sums rounded to cents (sums of floats). */
+export function measureValue<M extends string>(v: Readonly<Values<M>>, m: M): number {
+  return m === "count" ? v[m] : Math.round(v[m] * 100) / 100;
 }
 
 /** Whether a header shows its children: it has some and the user has not collapsed it. */
@@ -136,7 +157,10 @@ export type ColumnLayout = {
   columns: PivotNode[];
 };
 
-/** The column headers as shown: nested headers over the visible leaves, then the total column. */
+/**
+ * The column headers as shown: nested headers over the visible leaves, then the total column.
+ * `colSpan` counts value columns: multiply it by the number of measures shown when drawing.
+ */
 export function columnLayout(root: PivotNode, collapsed: ReadonlySet<string>): ColumnLayout {
   const leaves = (n: PivotNode): PivotNode[] => (isExpanded(n, collapsed) ? n.children.flatMap(leaves) : [n]);
   const depthOf = (n: PivotNode): number =>
@@ -203,13 +227,16 @@ export type ShownPivot = { columns: string[]; rows: Array<Array<string | number>
 
 /**
  * Exactly what the table shows, as a plain table for CSV / XLSX: one label column (the row
- * header, indented by depth), then a column per value column (its header path).
+ * header, indented by depth), then a column per value column (its header path) and measure
+ * ("Accepted / Total"; the measure is left out when only one is shown).
  */
-export function shownTable(
+export function shownTable<M extends string>(
   rows: readonly PivotNode[],
   columns: readonly PivotNode[],
-  sums: Map<string, number>,
+  measures: readonly M[],
+  sums: PivotSums<M>,
   label: (axis: "row" | "col", node: PivotNode) => string,
+  measureLabel: (m: M) => string,
   corner: string,
 ): ShownPivot {
   const colLabel = (n: PivotNode) => {
@@ -220,8 +247,9 @@ export function shownTable(
     }
     return parts.join(" / ");
   };
+  const headOf = (c: PivotNode, m: M) => (measures.length > 1 ? `${colLabel(c)} / ${measureLabel(m)}` : colLabel(c));
   return {
-    columns: [corner, ...columns.map(colLabel)],
-    rows: rows.map((r) => [`${"  ".repeat(r.depth)}${label("row", r)}`, ...columns.map((c) => cellValue(sums, r, c))]),
+    columns: [corner, ...columns.flatMap((c) => measures.map((m) => headOf(c, m)))],
+    rows: rows.map((r) => [`${"  ".repeat(r.depth)}${label("row", r)}`, ...columns.flatMap((c) => measures.map((m) => measureValue(cellValues(sums, r, c), m)))]),
   };
 }

@@ -265,6 +265,47 @@ impl Engine {
         })
     }
 
+    /// Issues a rejected document (or one Hacienda answered with an error) again as a new
+    /// draft with the same content: once signed it gets its own number and clave. The old one
+    /// stays as Hacienda decided it. Returns the new draft's id.
+    pub async fn reissue_einvoice(&self, id: i64) -> Result<i64> {
+        let record = self.inner.store.einvoice(id).await?;
+        let state = loket_core::DocumentState::parse(&record.state);
+        if !matches!(
+            state,
+            Some(loket_core::DocumentState::Rejected | loket_core::DocumentState::Error)
+        ) {
+            return Err(invalid(
+                "state",
+                "Only a rejected document, or one Hacienda answered with an error, can be issued again.",
+            ));
+        }
+        let mut draft: DocumentDraft = serde_json::from_str(&record.draft)
+            .map_err(|e| EngineError::Internal(format!("the stored draft is not readable: {e}")))?;
+        draft.issued_at = None;
+        let base = record
+            .external_ref
+            .clone()
+            .unwrap_or_else(|| format!("#{id}"));
+        // The reference says where the copy came from; a second copy gets the next number.
+        for n in 2..100 {
+            draft.external_ref = format!("{base} ({n})");
+            let row = new_einvoice(&draft, "manual")?;
+            let (ids, _) = self
+                .inner
+                .store
+                .insert_einvoices(record.connection_id, &[row], self.now())
+                .await?;
+            if let Some(new_id) = ids.first() {
+                self.changed(&["einvoices"]);
+                return Ok(*new_id);
+            }
+        }
+        Err(EngineError::Busy(
+            "This document was issued again too many times already.".into(),
+        ))
+    }
+
     /// Imports a CSV or JSON file of documents (by its extension): every row is checked first,
     /// and a file with any problem imports nothing.
     pub async fn import_einvoices(&self, connection_id: i64, path: &Path) -> Result<ImportSummary> {

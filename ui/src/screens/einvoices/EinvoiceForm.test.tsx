@@ -170,4 +170,18 @@ describe("e-invoice form", () => {
     expect(await screen.findByText("There is no such e-invoice. It may have been deleted, or the link is old.")).toBeInTheDocument();
     await waitFor(() => expect(screen.getByText("Back to the list")).toBeInTheDocument());
   });
+
+  it("issues a rejected document again as a new draft and opens it", async () => {
+    const user = userEvent.setup({ delay: null });
+    const backend = call.getMockImplementation()!;
+    call.mockImplementation(async (cmd: string, args: Record<string, unknown>) => (cmd === "reissue_einvoice" ? 5 : backend(cmd, args)));
+    go("/einvoices/4");
+    renderWithProviders(<Routed />);
+    await user.click(await screen.findByTestId("btn-reissue"));
+    expect(call).toHaveBeenCalledWith("reissue_einvoice", { id: 4 });
+    await waitFor(() => expect(window.location.hash).toBe("#/einvoices/5"));
+    // Only rejected (or errored) documents offer it.
+    await waitFor(() => expect(screen.getByTestId("einvoice-form")).toHaveAttribute("data-id", "5"));
+    expect(screen.queryByTestId("btn-reissue")).toBeNull();
+  });
 });

@@ -14,7 +14,8 @@ import { useToast } from "../../components/Toast";
 import { useFormat } from "../../lib/useFormat";
 import { PendingBadge, StateBadge, useEinvoiceLabels } from "./labels";
 import { useDocumentName } from "./ListView";
-import { useEinvoice } from "./queries";
+import { navigate } from "../../lib/router";
+import { useEinvoice, useReissueEinvoice } from "./queries";
 
 export const FORM_TABS = ["lines", "xml", "signature", "responses", "retries"] as const;
 export type FormTab = (typeof FORM_TABS)[number];
@@ -75,6 +76,7 @@ export function EinvoiceFormBody({ detail, backQuery = "" }: { detail: EinvoiceD
   const f = useFormat();
   const l = useEinvoiceLabels();
   const toast = useToast();
+  const reissue = useReissueEinvoice();
   const [tab, setTab] = useState<FormTab>("lines");
   const r = detail.row;
   const title = useDocumentName()(r);
@@ -105,10 +107,33 @@ export function EinvoiceFormBody({ detail, backQuery = "" }: { detail: EinvoiceD
       <ControlPanel
         crumbs={[{ label: t("einvoices.title"), to: listPath(backQuery) }, { label: title }]}
         primary={
-          <a className="btn btn-secondary btn-sm" href={`#${listPath(backQuery)}`} data-testid="back-to-list">
-            <Icon name="arrowLeft" size={14} />
-            {t("einvoices.backToList")}
-          </a>
+          <>
+            <a className="btn btn-secondary btn-sm" href={`#${listPath(backQuery)}`} data-testid="back-to-list">
+              <Icon name="arrowLeft" size={14} />
+              {t("einvoices.backToList")}
+            </a>
+            {r.state === "rejected" || r.state === "error" ? (
+              <button
+                type="button"
+                className="btn btn-primary btn-sm"
+                disabled={reissue.isPending}
+                title={t("einvoices.reissueHint")}
+                data-testid="btn-reissue"
+                onClick={() =>
+                  reissue.mutate(r.id, {
+                    onSuccess: (newId) => {
+                      toast.show(t("einvoices.reissued"));
+                      navigate(`/einvoices/${newId}`);
+                    },
+                    onError: (e) => toast.show(e.message, "critical"),
+                  })
+                }
+              >
+                <Icon name="copy" size={14} />
+                {t("einvoices.reissue")}
+              </button>
+            ) : null}
+          </>
         }
       />
       <div className="content einvoice-form-content">

@@ -18,32 +18,21 @@ vi.mock("./wizard/BulkWizard", () => ({
     </div>
   ),
 }));
-// ECharts needs a canvas: the graph's option is checked instead.
-const chartProps = vi.fn();
-vi.mock("../../components/Chart", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../components/Chart")>();
-  return {
-    ...real,
-    Chart: (props: { option: unknown; onClick?: (e: { seriesIndex: number; dataIndex: number }) => void }) => {
-      chartProps(props);
-      return (
-        <button type="button" data-testid="fake-chart" onClick={() => props.onClick?.({ seriesIndex: 0, dataIndex: 1 })}>
-          chart
-        </button>
-      );
-    },
-  };
-});
+// ECharts needs a canvas / layout: the graph's option is checked instead.
+vi.mock("../../components/Chart", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../components/Chart")>()),
+  Chart: (await import("../../test/screens")).FakeChart,
+}));
 
 import { ApiFailure } from "../../api/client";
-import { resetRouterForTests, useRoute } from "../../lib/router";
+import { useRoute } from "../../lib/router";
 import { giveScrollBoxesHeight } from "../../test/permits";
 import { renderWithProviders } from "../../test/render";
+import { TEST_SETTINGS, callsOf, chartProps, go, hashQuery, keyboardDrag, layOutKanban } from "../../test/screens";
 import { EinvoicesSection } from "./EinvoicesScreen";
 import { parseSearch } from "./search";
 import { einvoiceBackend, haciendaConnection, sampleEinvoices } from "./testBackend";
 
-const settings = { office_timezone: "UTC", language: "en", theme: "light", log_retention_days: 30, close_to_tray: false };
 let rows: EinvoiceRow[];
 let connections: Connection[];
 let importAnswer: (args: Record<string, unknown>) => unknown;
@@ -53,19 +42,7 @@ function Routed() {
   return <EinvoicesSection sub={route.parts[1]} query={route.query} />;
 }
 
-function go(path: string) {
-  window.history.replaceState(null, "", `#${path}`);
-  resetRouterForTests();
-}
-
-function currentSearch() {
-  const hash = window.location.hash;
-  return parseSearch(hash.includes("?") ? hash.slice(hash.indexOf("?") + 1) : "");
-}
-
-function callsOf(cmd: string) {
-  return call.mock.calls.filter((c) => c[0] === cmd);
-}
+const currentSearch = () => parseSearch(hashQuery());
 
 let restoreLayout: () => void;
 beforeAll(() => {
@@ -81,7 +58,7 @@ beforeEach(() => {
   chartProps.mockReset();
   const backend = einvoiceBackend(rows);
   call.mockImplementation(async (cmd: string, args: Record<string, unknown>) => {
-    if (cmd === "get_settings") return settings;
+    if (cmd === "get_settings") return TEST_SETTINGS;
     if (cmd === "list_connections") return connections;
     if (cmd === "export_table") return "/home/contadora/Descargas/e-invoices.csv";
     if (cmd === "import_einvoice_file") return importAnswer(args);
@@ -148,7 +125,7 @@ describe("e-invoice list", () => {
     await waitFor(() => expect(currentSearch().from).toBe("2025-03-01"));
     await user.type(screen.getByTestId("filter-error-code"), "-53{Enter}");
     await waitFor(() => expect(currentSearch().errorCode).toBe("-53"));
-    const last = callsOf("list_einvoices").at(-1)![1] as { query: { filter: Record<string, unknown> } };
+    const last = callsOf(call, "list_einvoices").at(-1)![1] as { query: { filter: Record<string, unknown> } };
     expect(last.query.filter).toMatchObject({ state: ["accepted"], doc_type: ["04"], from: "2025-03-01", error_code: "-53" });
     await user.keyboard("{Escape}");
     await user.click(screen.getByTestId("facet-remove-state"));
@@ -193,8 +170,8 @@ describe("e-invoice list", () => {
     await screen.findByTestId("einvoice-row-1");
     await user.click(screen.getByTestId("select-3"));
     await user.click(screen.getByTestId("bulk-export-csv"));
-    await waitFor(() => expect(callsOf("export_table")).toHaveLength(1));
-    const req = (callsOf("export_table")[0]![1] as { request: { rows: unknown[][]; columns: string[] } }).request;
+    await waitFor(() => expect(callsOf(call, "export_table")).toHaveLength(1));
+    const req = (callsOf(call, "export_table")[0]![1] as { request: { rows: unknown[][]; columns: string[] } }).request;
     expect(req.rows).toHaveLength(1);
     expect(req.columns[0]).toBe("Number");
     expect(await screen.findByText("Saved to /home/contadora/Descargas/e-invoices.csv")).toBeInTheDocument();
@@ -227,7 +204,7 @@ describe("e-invoice import", () => {
     const result = await within(dialog).findByTestId("import-result");
     expect(result).toHaveTextContent("3 documents imported as drafts");
     expect(result).toHaveTextContent("1 was already there");
-    expect(callsOf("import_einvoice_file")[0]![1]).toEqual({ connection_id: 7, file_name: "marzo.csv", content: "ref,type\nF-1,01\n" });
+    expect(callsOf(call, "import_einvoice_file")[0]![1]).toEqual({ connection_id: 7, file_name: "marzo.csv", content: "ref,type\nF-1,01\n" });
     await user.click(within(dialog).getByTestId("btn-import-show"));
     await waitFor(() => expect(currentSearch().states).toEqual(["draft"]));
   });
@@ -261,7 +238,7 @@ describe("e-invoice import", () => {
       "Line 2: the type \"07\" is not 01, 02, 03 or 04.",
       "Line 3: the currency \"XXX\" is not known.",
     ]);
-    expect((callsOf("import_einvoice_file")[0]![1] as { connection_id: number }).connection_id).toBe(8);
+    expect((callsOf(call, "import_einvoice_file")[0]![1] as { connection_id: number }).connection_id).toBe(8);
   });
 });
 
@@ -291,29 +268,12 @@ describe("e-invoice empty states", () => {
 });
 
 describe("e-invoice kanban", () => {
-  const COLUMN_W = 230;
-  const rect = Element.prototype.getBoundingClientRect;
+  let restoreLayout: () => void;
   beforeEach(() => {
-    Element.prototype.getBoundingClientRect = function (this: Element): DOMRect {
-      if (this.closest(".kanban-overlay")) {
-        const dragged = document.querySelector(".kanban-card.is-dragging");
-        if (dragged) return dragged.getBoundingClientRect();
-      }
-      const column = this.closest("[data-column]");
-      if (!column) return rect.call(this);
-      const i = [...document.querySelectorAll("[data-column]")].indexOf(column);
-      const isColumn = this === column;
-      const left = i * COLUMN_W + (isColumn ? 0 : 10);
-      const width = isColumn ? 220 : 200;
-      const top = isColumn ? 0 : 80;
-      const height = isColumn ? 600 : 70;
-      return { x: left, y: top, left, top, width, height, right: left + width, bottom: top + height, toJSON: () => ({}) } as DOMRect;
-    };
+    restoreLayout = layOutKanban(230, 220, 200);
     go("/einvoices?view=kanban");
   });
-  afterEach(() => {
-    Element.prototype.getBoundingClientRect = rect;
-  });
+  afterEach(() => restoreLayout());
 
   it("has a column per state in order, with count, total and cards that open the form", async () => {
     const user = userEvent.setup({ delay: null });
@@ -333,16 +293,10 @@ describe("e-invoice kanban", () => {
   it("does not move a card to another state, and says why", async () => {
     renderWithProviders(<Routed />);
     const card = await within(screen.getByTestId("kanban-col-draft")).findByTestId("kanban-card-1");
-    card.focus();
-    fireEvent.keyDown(card, { code: "Space", key: " " });
-    await act(async () => new Promise((r) => setTimeout(r, 10)));
-    fireEvent.keyDown(document, { code: "ArrowRight", key: "ArrowRight" });
-    await act(async () => new Promise((r) => setTimeout(r, 10)));
-    fireEvent.keyDown(document, { code: "Space", key: " " });
-    await act(async () => new Promise((r) => setTimeout(r, 10)));
+    await keyboardDrag(card, 1);
     expect(await screen.findByTestId("toast")).toHaveTextContent(/A document's state changes only through signing, sending and Hacienda's answer/);
     expect(within(screen.getByTestId("kanban-col-draft")).getByTestId("kanban-card-1")).toBeInTheDocument();
-    expect(callsOf("list_einvoices").every((c) => c[0] === "list_einvoices")).toBe(true);
+    expect(callsOf(call, "list_einvoices").every((c) => c[0] === "list_einvoices")).toBe(true);
   });
 });
 
@@ -380,8 +334,8 @@ describe("e-invoice pivot and graph", () => {
     expect(currentSearch().pivotCols.map((g) => g.field)).toEqual(["state"]);
     await waitFor(() => expect(screen.getAllByText("Invoice").length).toBeGreaterThan(0));
     await user.click(screen.getByTestId("pivot-export-xlsx"));
-    await waitFor(() => expect(callsOf("export_table")).toHaveLength(1));
-    const req = (callsOf("export_table")[0]![1] as { request: { columns: string[]; rows: unknown[][]; format: string } }).request;
+    await waitFor(() => expect(callsOf(call, "export_table")).toHaveLength(1));
+    const req = (callsOf(call, "export_table")[0]![1] as { request: { columns: string[]; rows: unknown[][]; format: string } }).request;
     expect(req.format).toBe("xlsx");
     expect(req.columns).toContain("Draft / Count");
     expect(req.rows[0]![0]).toBe("Total");

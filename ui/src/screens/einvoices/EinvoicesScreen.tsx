@@ -1,15 +1,15 @@
 // The E-invoices screen (#/einvoices?…): one search shared by the list, kanban, pivot and graph
 // views, the bulk actions (sign, send to Hacienda, check status) over the ticked rows or the
 // whole search, and the import of documents from a file. #/einvoices/<id> opens a document.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useConnections } from "../../api/queries";
-import type { BulkKind, BulkSelection, EinvoiceRow } from "../../api/types";
+import type { BulkKind, BulkSelection } from "../../api/types";
 import { ControlPanel } from "../../components/ControlPanel";
 import { ErrorBox, asApiError } from "../../components/ErrorBox";
 import { Icon, type IconName } from "../../components/Icon";
 import { useToast } from "../../components/Toast";
-import { navigate } from "../../lib/router";
+import { useSearchRoute } from "../../lib/useSearchRoute";
 import { EMPTY_SELECTION, isSelected, type Selection } from "../../lib/selection";
 import { useFormat } from "../../lib/useFormat";
 import { EinvoiceForm } from "./EinvoiceForm";
@@ -19,8 +19,8 @@ import { KanbanView } from "./KanbanView";
 import { ListView, NoConnection, NoDocuments } from "./ListView";
 import { PivotView } from "./PivotView";
 import { fetchAllRows, useAnyEinvoice } from "./queries";
-import { DEFAULT_SEARCH, parseSearch, serializeSearch, toFilter, type SearchState } from "./search";
-import { EinvoiceSearchBox, SearchMenus, ViewSwitcher, type SearchUpdate } from "./SearchPanel";
+import { DEFAULT_SEARCH, parseSearch, serializeSearch, toFilter } from "./search";
+import { EinvoiceSearchBox, SearchMenus, ViewSwitcher } from "./SearchPanel";
 import { BulkWizard } from "./wizard/BulkWizard";
 import "../permits/permits.css";
 import "./einvoices.css";
@@ -41,13 +41,8 @@ export function EinvoicesScreen({ query }: { query: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   const toast = useToast();
-  const state = useMemo(() => parseSearch(query), [query]);
+  const { state, update, open } = useSearchRoute("/einvoices", query, parseSearch, serializeSearch);
   const filter = useMemo(() => toFilter(state), [state]);
-  const update: SearchUpdate = useCallback((next: SearchState, opts?: { push?: boolean }) => {
-    const q = serializeSearch(next);
-    navigate(q ? `/einvoices?${q}` : "/einvoices", { replace: !opts?.push });
-  }, []);
-  const open = useCallback((row: EinvoiceRow) => navigate(`/einvoices/${row.id}${query ? `?${query}` : ""}`), [query]);
 
   const connections = useConnections();
   const any = useAnyEinvoice();

@@ -7,7 +7,8 @@ import { useTranslation } from "react-i18next";
 import type { DocumentState, EinvoiceFilter, EinvoicePivotResult, EinvoiceRow, EinvoiceSort } from "../../api/types";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Icon } from "../../components/Icon";
-import { KanbanBoard, KanbanCard, KanbanColumn, type KanbanDrop } from "../../components/KanbanBoard";
+import { KanbanBoard, KanbanColumn, type KanbanDrop } from "../../components/KanbanBoard";
+import { KanbanCards, KanbanColumnHead, KanbanSegmentBar } from "../../components/KanbanParts";
 import { useToast } from "../../components/Toast";
 import { useFormat } from "../../lib/useFormat";
 import { STATE_COLOUR, TYPE_COLOUR, useEinvoiceLabels } from "./labels";
@@ -122,66 +123,41 @@ function Column({
   const l = useEinvoiceLabels();
   const name = useDocumentName();
   const cards = useEinvoiceCards(columnFilter(filter, state, segment), CARD_SORT);
-  const rows = cards.data?.pages.flatMap((p) => p.rows) ?? [];
-  rows.forEach(register);
-  const shownTotal = cards.data?.pages[0]?.total ?? 0;
+  cards.data?.pages.forEach((p) => p.rows.forEach(register));
   const segs = [...DOC_TYPES, ""].filter((d) => (summary.types.get(d) ?? 0) > 0);
   const title = l.state(state);
 
   return (
     <KanbanColumn id={state} label={title} testId={`kanban-col-${state}`} className={`col-${state}`}>
-      <header className="kanban-head" style={{ borderTopColor: `var(${STATE_COLOUR[state]})` }}>
-        <div className="kanban-title">
-          <h2>{title}</h2>
-          <span className="kanban-count" data-testid={`kanban-count-${state}`} data-count={summary.count}>
-            {f.number(summary.count)}
-          </span>
-        </div>
+      <KanbanColumnHead column={state} title={title} count={summary.count} style={{ borderTopColor: `var(${STATE_COLOUR[state]})` }}>
         <div className="kanban-sum muted small" data-testid={`kanban-total-${state}`} title={t("einvoices.sumHint")}>
           {summary.count > 0 ? t("einvoices.columnTotal", { total: l.sum(summary.total) }) : "\u00a0"}
         </div>
-        <div className="kanban-bar" role="group" aria-label={t("einvoices.kanbanBar")}>
-          {summary.count === 0 ? <span className="kanban-bar-empty" /> : null}
-          {segs.map((d) => {
+        <KanbanSegmentBar
+          column={state}
+          label={t("einvoices.kanbanBar")}
+          empty={summary.count === 0}
+          segments={segs.map((d) => {
             const n = summary.types.get(d) ?? 0;
-            const label = t("einvoices.segment", { type: d ? l.docTypeLong(d) : t("einvoices.none"), n: f.number(n) });
-            return (
-              <button
-                key={d}
-                type="button"
-                className={`kanban-seg${segment === d ? " active" : ""}${segment && segment !== d ? " dim" : ""}`}
-                style={{ flexGrow: n, background: `var(${TYPE_COLOUR[d] ?? "--border-strong"})` }}
-                onClick={() => onSegment(d)}
-                aria-pressed={segment === d}
-                title={label}
-                aria-label={label}
-                data-testid={`kanban-seg-${state}-${d}`}
-              />
-            );
+            return {
+              key: d,
+              n,
+              label: t("einvoices.segment", { type: d ? l.docTypeLong(d) : t("einvoices.none"), n: f.number(n) }),
+              colour: `var(${TYPE_COLOUR[d] ?? "--border-strong"})`,
+            };
           })}
-        </div>
-      </header>
-      <div className="kanban-cards">
-        {cards.isError ? <ErrorBox error={cards.error} onRetry={() => void cards.refetch()} /> : null}
-        {cards.isPending ? <p className="muted small">{t("common.loading")}</p> : null}
-        {rows.map((row) => (
-          <KanbanCard
-            key={row.id}
-            id={row.id}
-            column={state}
-            onOpen={() => open(row)}
-            testId={`kanban-card-${row.id}`}
-            label={t("einvoices.cardLabel", { number: name(row), receiver: row.receiver_name ?? t("einvoices.noReceiver") })}
-          >
-            <CardBody row={row} />
-          </KanbanCard>
-        ))}
-        {cards.hasNextPage ? (
-          <button type="button" className="btn btn-secondary btn-sm load-more" onClick={() => void cards.fetchNextPage()} disabled={cards.isFetchingNextPage}>
-            {cards.isFetchingNextPage ? t("common.loading") : t("einvoices.loadMoreOf", { shown: f.number(rows.length), total: f.number(shownTotal) })}
-          </button>
-        ) : null}
-      </div>
+          active={segment}
+          onSegment={onSegment}
+        />
+      </KanbanColumnHead>
+      <KanbanCards
+        column={state}
+        cards={cards}
+        onOpen={open}
+        cardLabel={(row) => t("einvoices.cardLabel", { number: name(row), receiver: row.receiver_name ?? t("einvoices.noReceiver") })}
+        renderCard={(row) => <CardBody row={row} />}
+        loadMoreText={(shown, total) => t("einvoices.loadMoreOf", { shown, total })}
+      />
     </KanbanColumn>
   );
 }

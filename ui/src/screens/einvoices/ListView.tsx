@@ -1,15 +1,24 @@
 // The list view: a virtualised table fetched 200 rows at a time as it scrolls, sortable headers,
 // multi-select (the selection lives in the screen, for the bulk buttons) and a selection bar.
-import { useEffect, useMemo, useRef } from "react";
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { EinvoiceRow, EinvoiceSort, EinvoiceSortField } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Icon } from "../../components/Icon";
-import { VirtualTable, useVirtualRows } from "../../components/VirtualTable";
-import { onRowKeyDown } from "../../lib/rowKeys";
-import { isSelected, selectRange, selectedCount, toggle, toggleShown, type Selection } from "../../lib/selection";
+import {
+  PlaceholderRow,
+  SelectableRow,
+  SortHeaderRow,
+  usePagedRows,
+  useRowSelection,
+  type RowMeasure,
+  type SelectAll,
+  type SortColumn,
+} from "../../components/SelectableList";
+import { VirtualTable } from "../../components/VirtualTable";
+import { isSelected, selectedCount, type Selection } from "../../lib/selection";
+import { nextSort } from "../../lib/urlSearch";
 import { useFormat } from "../../lib/useFormat";
 import { PendingBadge, StateBadge, useEinvoiceLabels } from "./labels";
 import { EINVOICE_PAGE_SIZE, einvoicePageQuery } from "./queries";
@@ -20,9 +29,7 @@ import { SelectionBar } from "./SelectionBar";
 // The select box and the seven columns.
 const COLS = 8;
 
-type Column = { id: string; sort?: EinvoiceSortField; label: string; className?: string };
-
-function useColumns(): Column[] {
+function useColumns(): SortColumn<EinvoiceSortField>[] {
   const { t } = useTranslation();
   return useMemo(
     () => [
@@ -45,39 +52,12 @@ export type ListSelection = {
 
 type ListProps = { state: SearchState; update: SearchUpdate; open: (row: EinvoiceRow) => void; onImport: () => void } & ListSelection;
 
-function nextSort(sort: EinvoiceSort, field: EinvoiceSortField): EinvoiceSort {
-  return sort.field === field ? { field, descending: !sort.descending } : { field, descending: field === "issued_at" || field === "total" };
-}
+// Newest and largest first: a date or an amount column starts descending.
+const startsDescending = (field: EinvoiceSortField) => field === "issued_at" || field === "total";
 
-function HeaderRow({ sort, onSort, selectAll }: { sort: EinvoiceSort; onSort: (f: EinvoiceSortField) => void; selectAll: { checked: boolean; indeterminate: boolean; onChange: () => void } }) {
+function HeaderRow({ sort, onSort, selectAll }: { sort: EinvoiceSort; onSort: (f: EinvoiceSortField) => void; selectAll: SelectAll }) {
   const { t } = useTranslation();
-  const cols = useColumns();
-  const box = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (box.current) box.current.indeterminate = selectAll.indeterminate;
-  }, [selectAll.indeterminate]);
-  return (
-    <tr>
-      <th className="col-select">
-        <input ref={box} type="checkbox" checked={selectAll.checked} onChange={selectAll.onChange} aria-label={t("einvoices.selectShown")} data-testid="select-all" />
-      </th>
-      {cols.map((c) => {
-        const active = c.sort != null && sort.field === c.sort;
-        return (
-          <th key={c.id} aria-sort={active ? (sort.descending ? "descending" : "ascending") : c.sort ? "none" : undefined} className={c.className}>
-            {c.sort ? (
-              <button type="button" className="th-sort" onClick={() => onSort(c.sort!)} data-testid={`sort-${c.id}`}>
-                {c.label}
-                {active ? <Icon name={sort.descending ? "arrowDown" : "arrowUp"} size={12} /> : null}
-              </button>
-            ) : (
-              c.label
-            )}
-          </th>
-        );
-      })}
-    </tr>
-  );
+  return <SortHeaderRow columns={useColumns()} sort={sort} onSort={onSort} selectAll={selectAll} selectAllLabel={t("einvoices.selectShown")} selectAllTestId="select-all" />;
 }
 
 /** The number a document is known by: its consecutivo, else its reference, else "Draft #id". */
@@ -96,7 +76,7 @@ function EinvoiceTr({
 }: {
   row: EinvoiceRow;
   index: number;
-  measure: { ref: (el: Element | null) => void; "data-index": number };
+  measure: RowMeasure;
   selected: boolean;
   onSelect: (id: number, shift: boolean) => void;
   open: (row: EinvoiceRow) => void;
@@ -106,35 +86,18 @@ function EinvoiceTr({
   const l = useEinvoiceLabels();
   const name = useDocumentName()(row);
   return (
-    <tr
-      {...measure}
+    <SelectableRow
+      id={row.id}
+      index={index}
+      measure={measure}
+      selected={selected}
+      onSelect={onSelect}
+      onOpen={() => open(row)}
+      selectLabel={t("einvoices.selectRow", { name })}
+      selectTestId={`select-${row.id}`}
       data-testid={`einvoice-row-${row.id}`}
       data-state={row.state}
-      tabIndex={0}
-      aria-rowindex={index + 2}
-      aria-selected={selected}
-      className={selected ? "row-selected" : undefined}
-      onClick={() => open(row)}
-      onKeyDown={(e) => {
-        if (e.key === " " && e.target === e.currentTarget) {
-          e.preventDefault();
-          onSelect(row.id, e.shiftKey);
-          return;
-        }
-        onRowKeyDown(e, () => open(row));
-      }}
     >
-      <td className="col-select" onClick={(e) => e.stopPropagation()}>
-        <input
-          type="checkbox"
-          checked={selected}
-          onChange={() => undefined}
-          onClick={(e) => onSelect(row.id, e.shiftKey)}
-          aria-label={t("einvoices.selectRow", { name })}
-          tabIndex={-1}
-          data-testid={`select-${row.id}`}
-        />
-      </td>
       <td className="mono ellipsis cell-number" title={row.clave ? t("einvoices.claveTitle", { clave: row.clave }) : undefined}>
         {row.consecutivo ? <strong>{row.consecutivo}</strong> : <span className="muted">{name}</span>}
       </td>
@@ -155,17 +118,7 @@ function EinvoiceTr({
       <td className="ellipsis cell-error" title={row.last_error ?? undefined}>
         {row.last_error ? <span className="error-text">{row.last_error}</span> : null}
       </td>
-    </tr>
-  );
-}
-
-function PlaceholderTr({ measure }: { measure: { ref: (el: Element | null) => void; "data-index": number } }) {
-  return (
-    <tr {...measure} className="row-placeholder" aria-busy="true">
-      <td colSpan={COLS}>
-        <span className="skeleton" />
-      </td>
-    </tr>
+    </SelectableRow>
   );
 }
 
@@ -176,49 +129,15 @@ export function ListView({ state, update, open, onImport, selection, setSelectio
   const sort = state.sort;
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const first = useQuery({ ...einvoicePageQuery(filter, sort, 0), placeholderData: (prev) => prev });
-  const total = first.data?.total ?? 0;
-  const virtualizer = useVirtualRows(total, scrollRef, 34);
-  const items = virtualizer.getVirtualItems();
-
-  const searchKey = JSON.stringify([filter, sort]);
-  useEffect(() => {
-    virtualizer.scrollToOffset(0);
-  }, [searchKey, virtualizer]);
-
-  // The pages the rows in view fall on (the first is always loaded).
-  const pages = useMemo(() => {
-    const set = new Set<number>();
-    for (const it of items) set.add(Math.floor(it.index / EINVOICE_PAGE_SIZE));
-    return [...set].filter((p) => p > 0).sort((a, b) => a - b);
-  }, [items]);
-  const more = useQueries({ queries: pages.map((p) => einvoicePageQuery(filter, sort, p)) });
-  const byPage = new Map<number, EinvoiceRow[]>();
-  if (first.data && !first.isPlaceholderData) byPage.set(0, first.data.rows);
-  pages.forEach((p, i) => {
-    const d = more[i]?.data;
-    if (d) byPage.set(p, d.rows);
+  const { first, total, virtualizer, rowAt, loadedRows } = usePagedRows({
+    pageQuery: (page) => einvoicePageQuery(filter, sort, page),
+    pageSize: EINVOICE_PAGE_SIZE,
+    scrollRef,
+    rowHeight: 34,
+    resetKey: JSON.stringify([filter, sort]),
   });
-  const rowAt = (i: number) => byPage.get(Math.floor(i / EINVOICE_PAGE_SIZE))?.[i % EINVOICE_PAGE_SIZE];
-  const loadedRows = [...byPage.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, rows]) => rows);
-
-  // Every row seen since the search changed, for the selection bar's export.
-  const seen = useRef(new Map<number, EinvoiceRow>());
-  const anchor = useRef<number | null>(null);
-  const filterKey = JSON.stringify(filter);
-  useEffect(() => {
-    seen.current = new Map();
-  }, [filterKey]);
-  for (const r of loadedRows) seen.current.set(r.id, r);
-  const loadedIds = loadedRows.map((r) => r.id);
-  const onSelect = (id: number, shift: boolean) => {
-    const from = anchor.current;
-    setSelection((s) => (shift ? selectRange(s, loadedIds, from, id) : toggle(s, id)));
-    anchor.current = id;
-  };
-  const shownAll = loadedIds.length > 0 && loadedIds.every((id) => isSelected(selection, id));
-  const shownSome = loadedIds.some((id) => isSelected(selection, id));
-  const selectAll = { checked: shownAll, indeterminate: !shownAll && shownSome, onChange: () => setSelection((s) => toggleShown(s, loadedIds)) };
+  // The selection lives in the screen (for the bulk buttons), which clears it on a new search.
+  const { rowsById, loadedIds, onSelect, selectAll } = useRowSelection(selection, setSelection, loadedRows, JSON.stringify(filter));
 
   if (first.isError) return <ErrorBox error={first.error} onRetry={() => void first.refetch()} />;
   if (first.isPending) return <p className="muted">{t("common.loading")}</p>;
@@ -232,7 +151,7 @@ export function ListView({ state, update, open, onImport, selection, setSelectio
         {first.isFetching ? <span className="muted small">{t("common.loading")}</span> : null}
       </div>
       {selectedCount(selection, total) > 0 ? (
-        <SelectionBar selection={selection} setSelection={setSelection} total={total} filter={filter} sort={sort} rowsById={seen.current} shownCount={loadedIds.length} />
+        <SelectionBar selection={selection} setSelection={setSelection} total={total} filter={filter} sort={sort} rowsById={rowsById} shownCount={loadedIds.length} />
       ) : null}
       {total === 0 ? (
         hasFilters(state) ? (
@@ -253,13 +172,13 @@ export function ListView({ state, update, open, onImport, selection, setSelectio
           ariaRowCount={total + 1}
           testId="einvoice-list"
           className="einvoice-table"
-          head={<HeaderRow sort={sort} onSort={(field) => update({ ...state, sort: nextSort(sort, field) })} selectAll={selectAll} />}
+          head={<HeaderRow sort={sort} onSort={(field) => update({ ...state, sort: nextSort(sort, field, startsDescending) })} selectAll={selectAll} />}
           renderRow={(index, measure) => {
             const row = rowAt(index);
             return row ? (
               <EinvoiceTr key={row.id} row={row} index={index} measure={measure} selected={isSelected(selection, row.id)} onSelect={onSelect} open={open} />
             ) : (
-              <PlaceholderTr key={`p${index}`} measure={measure} />
+              <PlaceholderRow key={`p${index}`} measure={measure} colSpan={COLS} />
             );
           }}
         />

@@ -1,13 +1,7 @@
 // What the ticked rows offer besides the bulk buttons above: select all matching, export, clear.
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useExportTable } from "../../api/queries";
-import type { EinvoiceFilter, EinvoiceRow, EinvoiceSort, ExportCell, ExportFormat } from "../../api/types";
-import { asApiError } from "../../components/ErrorBox";
-import { Icon } from "../../components/Icon";
-import { useToast } from "../../components/Toast";
-import { EMPTY_SELECTION, isSelected, selectAllMatching, selectedCount, type Selection } from "../../lib/selection";
-import { useFormat } from "../../lib/useFormat";
+import type { EinvoiceFilter, EinvoiceRow, EinvoiceSort, ExportCell } from "../../api/types";
+import { SelectionBar as SharedSelectionBar, useSelectedRows, type ListSelectionProps } from "../../components/SelectionBar";
 import { type EinvoiceLabels, useEinvoiceLabels } from "./labels";
 import { fetchAllRows } from "./queries";
 
@@ -45,81 +39,24 @@ export function exportRows(rows: readonly EinvoiceRow[], l: EinvoiceLabels, t: (
   };
 }
 
-export function SelectionBar({
-  selection,
-  setSelection,
-  total,
-  filter,
-  sort,
-  rowsById,
-  shownCount,
-}: {
-  selection: Selection;
-  setSelection: (s: Selection) => void;
-  total: number;
-  filter: EinvoiceFilter;
-  sort: EinvoiceSort;
-  rowsById: ReadonlyMap<number, EinvoiceRow>;
-  shownCount: number;
-}) {
+export function SelectionBar(props: ListSelectionProps<EinvoiceRow, EinvoiceFilter, EinvoiceSort>) {
   const { t } = useTranslation();
-  const f = useFormat();
   const l = useEinvoiceLabels();
-  const toast = useToast();
-  const exporter = useExportTable();
-  const [busy, setBusy] = useState<string | null>(null);
-  const count = selectedCount(selection, total);
-
-  const onExport = async (format: ExportFormat) => {
-    try {
-      let rows: EinvoiceRow[];
-      if (selection.all) {
-        setBusy(t("einvoices.fetching"));
-        rows = (await fetchAllRows(filter, sort, (done, all) => setBusy(t("einvoices.fetchProgress", { done: f.number(done), total: f.number(all) })))).filter((r) =>
-          isSelected(selection, r.id),
-        );
-      } else {
-        rows = [...selection.ids].map((id) => rowsById.get(id)).filter((r): r is EinvoiceRow => r != null);
-      }
-      setBusy(t("einvoices.exporting"));
-      const table = exportRows(rows, l, t as unknown as (k: string) => string);
-      const path = await exporter.mutateAsync({ file_name: "e-invoices", format, columns: table.columns, rows: table.rows });
-      toast.show(t("einvoices.exported", { path }));
-    } catch (e) {
-      toast.show(t("einvoices.exportFailed", { reason: asApiError(e).message }), "critical");
-    } finally {
-      setBusy(null);
-    }
-  };
+  const { busy, exportRows: onExport } = useSelectedRows("einvoices", props, {
+    fetchAll: fetchAllRows,
+    fetchingText: t("einvoices.fetching"),
+    progressText: (done, all) => t("einvoices.fetchProgress", { done, total: all }),
+    toTable: (rows) => exportRows(rows, l, t as unknown as (k: string) => string),
+    exportFileName: "e-invoices",
+  });
 
   return (
-    <div className="selection-bar" role="region" aria-label={t("einvoices.selectionBar")} data-testid="selection-bar">
-      <strong data-testid="selection-count">{t("einvoices.selected", { n: f.number(count) })}</strong>
-      {!selection.all && count >= shownCount && total > count ? (
-        <button type="button" className="btn-link" onClick={() => setSelection(selectAllMatching())} data-testid="select-all-matching">
-          {t("einvoices.selectAllMatching", { n: f.number(total) })}
-        </button>
-      ) : null}
-      {selection.all ? <span className="muted">{t("einvoices.allMatchingSelected")}</span> : null}
-      <span className="muted small selection-hint">{t("einvoices.selectionHint")}</span>
-      <div className="selection-actions">
-        {busy ? (
-          <span className="muted small" aria-live="polite">
-            {busy}
-          </span>
-        ) : null}
-        <button type="button" className="btn btn-secondary btn-sm" onClick={() => void onExport("csv")} disabled={busy != null} data-testid="bulk-export-csv">
-          <Icon name="download" size={14} />
-          CSV
-        </button>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={() => void onExport("xlsx")} disabled={busy != null} data-testid="bulk-export-xlsx">
-          <Icon name="download" size={14} />
-          XLSX
-        </button>
-        <button type="button" className="btn-icon" onClick={() => setSelection(EMPTY_SELECTION)} aria-label={t("einvoices.clearSelection")} title={t("einvoices.clearSelection")} data-testid="clear-selection">
-          <Icon name="x" />
-        </button>
-      </div>
-    </div>
+    <SharedSelectionBar
+      ns="einvoices"
+      {...props}
+      busy={busy}
+      onExport={(format) => void onExport(format)}
+      hint={<span className="muted small selection-hint">{t("einvoices.selectionHint")}</span>}
+    />
   );
 }

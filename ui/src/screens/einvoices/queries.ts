@@ -73,6 +73,15 @@ export function useEinvoice(id: number | null) {
   });
 }
 
+/** Issues a rejected document again as a new draft (same lines, its own number once signed). */
+export function useReissueEinvoice() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => call("reissue_einvoice", { id }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: einvoiceKeys.all }),
+  });
+}
+
 export function useImportEinvoices() {
   const qc = useQueryClient();
   return useMutation({

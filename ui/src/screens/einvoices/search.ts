@@ -11,6 +11,20 @@ import type {
   EinvoiceSort,
   EinvoiceSortField,
 } from "../../api/types";
+import {
+  DATE_INTERVALS,
+  addDrill,
+  encodeSort,
+  groupByCodec,
+  oneOf,
+  parseSort,
+  pathKeys,
+  pick,
+  queryParams,
+  sameGroupBy,
+  toggleGroupBy,
+  toggleValue,
+} from "../../lib/urlSearch";
 
 export const EINVOICE_VIEWS = ["list", "kanban", "pivot", "graph"] as const;
 export type EinvoiceView = (typeof EINVOICE_VIEWS)[number];
@@ -21,7 +35,6 @@ export const DOCUMENT_STATES: readonly DocumentState[] = ["draft", "generated", 
 export const DOC_TYPES: readonly string[] = ["01", "02", "03", "04"];
 export const EINVOICE_FIELDS: readonly EinvoiceField[] = ["state", "doc_type", "receiver", "currency", "source", "issued_date", "created_date"];
 export const DATE_FIELDS: readonly EinvoiceField[] = ["issued_date", "created_date"];
-export const DATE_INTERVALS: readonly DateInterval[] = ["month", "quarter", "year"];
 export const SORT_FIELDS: readonly EinvoiceSortField[] = ["consecutivo", "issued_at", "receiver", "total", "state", "created_at", "updated_at"];
 export const MEASURES = ["count", "total", "tax"] as const;
 export type Measure = (typeof MEASURES)[number];
@@ -70,86 +83,36 @@ export const DEFAULT_SEARCH: SearchState = {
   graphMeasure: "count",
 };
 
-export function isDateField(field: EinvoiceField): boolean {
-  return DATE_FIELDS.includes(field);
-}
+const codec = groupByCodec(EINVOICE_FIELDS, DATE_FIELDS);
 
+export const isDateField: (field: EinvoiceField) => boolean = codec.isDateField;
 /** A group-by with the interval normalised: dates default to month, other fields carry none. */
-export function groupBy(field: EinvoiceField, interval: DateInterval | null = null): EinvoiceGroupBy {
-  return { field, interval: isDateField(field) ? (interval ?? "month") : null };
-}
-
-export function sameGroupBy(a: EinvoiceGroupBy, b: EinvoiceGroupBy): boolean {
-  return a.field === b.field && (a.interval ?? null) === (b.interval ?? null);
-}
-
-/** "state", "issued_date:quarter". */
-export function encodeGroupBy(g: EinvoiceGroupBy): string {
-  return g.interval && isDateField(g.field) ? `${g.field}:${g.interval}` : g.field;
-}
-
-export function decodeGroupBy(s: string): EinvoiceGroupBy | null {
-  const [field, interval] = s.split(":");
-  if (!field || !(EINVOICE_FIELDS as readonly string[]).includes(field)) return null;
-  if (interval != null && !(DATE_INTERVALS as readonly string[]).includes(interval)) return null;
-  return groupBy(field as EinvoiceField, (interval as DateInterval | undefined) ?? null);
-}
-
-// A drill key is "<group-by>~<key>"; without "~" it is the "None" group (null key).
-function encodeGroupKey(k: EinvoiceGroupKey): string {
-  return k.key == null ? encodeGroupBy(k.group_by) : `${encodeGroupBy(k.group_by)}~${k.key}`;
-}
-
-function decodeGroupKey(s: string): EinvoiceGroupKey | null {
-  const i = s.indexOf("~");
-  const g = decodeGroupBy(i < 0 ? s : s.slice(0, i));
-  if (!g) return null;
-  return { group_by: g, key: i < 0 ? null : s.slice(i + 1) };
-}
-
-function pick<T extends string>(values: string[], allowed: readonly T[]): T[] {
-  const out: T[] = [];
-  for (const v of values) if ((allowed as readonly string[]).includes(v) && !out.includes(v as T)) out.push(v as T);
-  return out;
-}
-
-function groupBys(values: string[]): EinvoiceGroupBy[] {
-  const out: EinvoiceGroupBy[] = [];
-  for (const v of values) {
-    const g = decodeGroupBy(v);
-    if (g && !out.some((o) => sameGroupBy(o, g))) out.push(g);
-  }
-  return out;
-}
+export const groupBy: (field: EinvoiceField, interval?: DateInterval | null) => EinvoiceGroupBy = codec.groupBy;
+export const encodeGroupBy: (g: EinvoiceGroupBy) => string = codec.encodeGroupBy;
+export const decodeGroupBy: (s: string) => EinvoiceGroupBy | null = codec.decodeGroupBy;
+export { DATE_INTERVALS, sameGroupBy, toggleGroupBy, toggleValue, pathKeys };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const day = (v: string | null) => (v && DAY.test(v) ? v : null);
 
 /** Reads the search from an address query; anything unknown is ignored. */
 export function parseSearch(query: string): SearchState {
-  const p = new URLSearchParams(query.startsWith("?") ? query.slice(1) : query);
-  const view = p.get("view");
-  let sort = DEFAULT_SORT;
-  const s = p.get("sort");
-  if (s) {
-    const [field, dir] = s.split(":");
-    if (field && (SORT_FIELDS as readonly string[]).includes(field)) sort = { field: field as EinvoiceSortField, descending: dir === "desc" };
-  }
+  const p = queryParams(query);
   const measures = pick(p.getAll("measure"), MEASURES);
   const gt = p.get("graph");
   const code = p.get("error_code")?.trim();
   return {
-    view: (EINVOICE_VIEWS as readonly string[]).includes(view ?? "") ? (view as EinvoiceView) : "list",
+    view: oneOf(p.get("view"), EINVOICE_VIEWS, "list"),
     text: p.get("search") ?? "",
     states: pick(p.getAll("state"), DOCUMENT_STATES),
     types: pick(p.getAll("type"), DOC_TYPES),
     from: day(p.get("from")),
     to: day(p.get("to")),
     errorCode: code ? code : null,
-    groupBy: groupBys(p.getAll("group_by")),
-    pivotCols: groupBys(p.getAll("pivot_cols")),
-    drill: p.getAll("drill").map(decodeGroupKey).filter((k): k is EinvoiceGroupKey => k != null),
-    sort,
+    groupBy: codec.decodeGroupBys(p.getAll("group_by")),
+    pivotCols: codec.decodeGroupBys(p.getAll("pivot_cols")),
+    drill: codec.decodeGroupKeys(p.getAll("drill")),
+    sort: parseSort(p.get("sort"), SORT_FIELDS, DEFAULT_SORT),
     measures: measures.length ? measures : DEFAULT_MEASURES,
     graph: gt === "line" || gt === "pie" ? gt : "bar",
     graphMeasure: p.get("graph_measure") === "total" ? "total" : "count",
@@ -168,8 +131,9 @@ export function serializeSearch(s: SearchState): string {
   if (s.errorCode) p.set("error_code", s.errorCode);
   s.groupBy.forEach((g) => p.append("group_by", encodeGroupBy(g)));
   s.pivotCols.forEach((g) => p.append("pivot_cols", encodeGroupBy(g)));
-  s.drill.forEach((k) => p.append("drill", encodeGroupKey(k)));
-  if (s.sort.field !== DEFAULT_SORT.field || s.sort.descending !== DEFAULT_SORT.descending) p.set("sort", `${s.sort.field}:${s.sort.descending ? "desc" : "asc"}`);
+  s.drill.forEach((k) => p.append("drill", codec.encodeGroupKey(k)));
+  const sort = encodeSort(s.sort, DEFAULT_SORT);
+  if (sort) p.set("sort", sort);
   if (s.measures.join() !== DEFAULT_MEASURES.join()) s.measures.forEach((m) => p.append("measure", m));
   if (s.graph !== "bar") p.set("graph", s.graph);
   if (s.graphMeasure !== "count") p.set("graph_measure", s.graphMeasure);
@@ -194,14 +158,6 @@ export function toFilter(s: SearchState, extraGroups: EinvoiceGroupKey[] = []): 
 /** The filter that matches every document. */
 export const NO_FILTER: EinvoiceFilter = toFilter(DEFAULT_SEARCH);
 
-export function toggleValue<T>(values: readonly T[], value: T): T[] {
-  return values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
-}
-
-export function toggleGroupBy(list: readonly EinvoiceGroupBy[], g: EinvoiceGroupBy): EinvoiceGroupBy[] {
-  return list.some((o) => sameGroupBy(o, g)) ? list.filter((o) => !sameGroupBy(o, g)) : [...list, g];
-}
-
 /** Whether the search filters anything. */
 export function hasFilters(s: SearchState): boolean {
   return s.text.trim() !== "" || s.states.length > 0 || s.types.length > 0 || s.from != null || s.to != null || s.errorCode != null || s.drill.length > 0;
@@ -214,12 +170,5 @@ export function clearFilters(s: SearchState): SearchState {
 
 /** The list search that opens the documents behind a pivot cell or a graph point. */
 export function drillDown(s: SearchState, keys: EinvoiceGroupKey[]): SearchState {
-  const drill = [...s.drill];
-  for (const k of keys) if (!drill.some((d) => sameGroupBy(d.group_by, k.group_by) && d.key === k.key)) drill.push(k);
-  return { ...s, view: "list", drill };
-}
-
-/** Group keys along a path of a grouping. */
-export function pathKeys(fields: readonly EinvoiceGroupBy[], path: readonly (string | null)[]): EinvoiceGroupKey[] {
-  return path.map((key, i) => ({ group_by: fields[i]!, key }));
+  return { ...s, view: "list", drill: addDrill(s.drill, keys) };
 }

@@ -1,4 +1,4 @@
-import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PermitRow } from "../../api/types";
@@ -10,12 +10,12 @@ vi.mock("../../api/client", async (importOriginal) => {
 });
 
 import { ApiFailure } from "../../api/client";
-import { resetRouterForTests, useRoute } from "../../lib/router";
+import { useRoute } from "../../lib/router";
 import { permitBackend, permitRow } from "../../test/permits";
 import { renderWithProviders } from "../../test/render";
+import { TEST_SETTINGS, callsOf, go, keyboardDrag, layOutKanban } from "../../test/screens";
 import { PermitsSection } from "./PermitsScreen";
 
-const settings = { office_timezone: "UTC", language: "en", theme: "light", log_retention_days: 30, close_to_tray: false };
 let rows: PermitRow[];
 let failStatus = false;
 let releaseStatus: (() => void) | null = null;
@@ -25,36 +25,7 @@ function Routed() {
   return <PermitsSection sub={route.parts[1]} query={route.query} />;
 }
 
-function go(path: string) {
-  window.history.replaceState(null, "", `#${path}`);
-  resetRouterForTests();
-}
-
-function callsOf(cmd: string) {
-  return call.mock.calls.filter((c) => c[0] === cmd);
-}
-
-// jsdom has no layout: give each column a box side by side, and each card one inside its column.
-const COLUMN_W = 280;
-const rect = Element.prototype.getBoundingClientRect;
-function layOut() {
-  Element.prototype.getBoundingClientRect = function (this: Element): DOMRect {
-    // The drag overlay starts where the card it carries is.
-    if (this.closest(".kanban-overlay")) {
-      const dragged = document.querySelector(".kanban-card.is-dragging");
-      if (dragged) return dragged.getBoundingClientRect();
-    }
-    const column = this.closest("[data-column]");
-    if (!column) return rect.call(this);
-    const i = [...document.querySelectorAll("[data-column]")].indexOf(column);
-    const isColumn = this === column;
-    const left = i * COLUMN_W + (isColumn ? 0 : 10);
-    const width = isColumn ? 270 : 250;
-    const top = isColumn ? 0 : 80;
-    const height = isColumn ? 600 : 70;
-    return { x: left, y: top, left, top, width, height, right: left + width, bottom: top + height, toJSON: () => ({}) } as DOMRect;
-  };
-}
+let restoreLayout: () => void;
 
 beforeEach(() => {
   rows = [
@@ -67,7 +38,7 @@ beforeEach(() => {
   call.mockReset();
   const backend = permitBackend(rows);
   call.mockImplementation(async (cmd: string, args: Record<string, unknown>) => {
-    if (cmd === "get_settings") return settings;
+    if (cmd === "get_settings") return TEST_SETTINGS;
     if (cmd === "set_permit_status" && failStatus) {
       await new Promise<void>((r) => (releaseStatus = r));
       throw new ApiFailure({ code: "validation", message: "A renewed permit cannot become active again.", fields: [], details: null });
@@ -80,26 +51,11 @@ beforeEach(() => {
     }
     return backend(cmd, args);
   });
-  layOut();
+  restoreLayout = layOutKanban(280, 270, 250);
   go("/permits?view=kanban");
 });
 
-afterEach(() => {
-  Element.prototype.getBoundingClientRect = rect;
-});
-
-/** Picks a card up with Space, moves it `steps` columns right with the arrow key, drops it. */
-async function keyboardDrag(card: HTMLElement, steps: number) {
-  card.focus();
-  fireEvent.keyDown(card, { code: "Space", key: " " });
-  await act(async () => new Promise((r) => setTimeout(r, 10)));
-  for (let i = 0; i < steps; i++) {
-    fireEvent.keyDown(document, { code: "ArrowRight", key: "ArrowRight" });
-    await act(async () => new Promise((r) => setTimeout(r, 10)));
-  }
-  fireEvent.keyDown(document, { code: "Space", key: " " });
-  await act(async () => new Promise((r) => setTimeout(r, 10)));
-}
+afterEach(() => restoreLayout());
 
 describe("permits kanban", () => {
   it("has a column per status with its count, colour bar and cards", async () => {
@@ -112,7 +68,7 @@ describe("permits kanban", () => {
     expect(screen.getByTestId("kanban-seg-active-critical")).toHaveStyle({ flexGrow: "1" });
     expect(screen.getByTestId("kanban-seg-active-ok")).toBeInTheDocument();
     expect(screen.queryByTestId("kanban-seg-active-expired")).toBeNull();
-    const q = callsOf("list_permits").map((c) => (c[1] as { query: { limit: number; filter: { groups: unknown[] } } }).query);
+    const q = callsOf(call, "list_permits").map((c) => (c[1] as { query: { limit: number; filter: { groups: unknown[] } } }).query);
     expect(q.every((x) => x.limit === 50)).toBe(true);
     expect(q.some((x) => JSON.stringify(x.filter.groups) === JSON.stringify([{ group_by: { field: "status", interval: null }, key: "active" }]))).toBe(true);
   });
@@ -123,8 +79,8 @@ describe("permits kanban", () => {
     await waitFor(() => expect(screen.getByTestId("kanban-count-active")).toHaveTextContent("2"));
     // active → expired (two columns to the right)
     await keyboardDrag(card, 1);
-    await waitFor(() => expect(callsOf("set_permit_status")).toHaveLength(1));
-    expect(callsOf("set_permit_status")[0]![1]).toEqual({ id: 1, status: "expired" });
+    await waitFor(() => expect(callsOf(call, "set_permit_status")).toHaveLength(1));
+    expect(callsOf(call, "set_permit_status")[0]![1]).toEqual({ id: 1, status: "expired" });
     await waitFor(() => expect(within(screen.getByTestId("kanban-column-expired")).getByTestId("kanban-card-1")).toBeInTheDocument());
     await waitFor(() => expect(screen.getByTestId("kanban-count-active")).toHaveTextContent("1"));
     expect(screen.getByTestId("kanban-count-expired")).toHaveTextContent("1");
@@ -140,7 +96,7 @@ describe("permits kanban", () => {
     await waitFor(() => expect(within(screen.getByTestId("kanban-column-cancelled")).getByTestId("kanban-card-4")).toBeInTheDocument());
     expect(screen.getByTestId("kanban-count-cancelled")).toHaveTextContent("1");
     expect(screen.getByTestId("kanban-count-renewed")).toHaveTextContent("0");
-    expect(callsOf("set_permit_status")[0]![1]).toEqual({ id: 4, status: "cancelled" });
+    expect(callsOf(call, "set_permit_status")[0]![1]).toEqual({ id: 4, status: "cancelled" });
     // …and back when it refuses.
     await act(async () => releaseStatus?.());
     expect(await screen.findByText(/A renewed permit cannot become active again/)).toBeInTheDocument();
@@ -159,7 +115,7 @@ describe("permits kanban", () => {
     expect(screen.getByTestId("kanban-computed-hint")).toHaveAttribute("title", expect.stringMatching(/computed|follows from the expiry date/));
     await waitFor(() => expect(screen.getByTestId("kanban-count-critical")).toHaveTextContent("1"));
     await keyboardDrag(card, 1);
-    expect(callsOf("set_permit_status")).toHaveLength(0);
+    expect(callsOf(call, "set_permit_status")).toHaveLength(0);
     expect(within(screen.getByTestId("kanban-column-critical")).getByTestId("kanban-card-1")).toBeInTheDocument();
   });
 
@@ -173,8 +129,8 @@ describe("permits kanban", () => {
     await user.type(screen.getByTestId("qc-applicant"), "PT Sinar");
     await user.type(screen.getByTestId("qc-type"), "SIUP");
     await user.type(screen.getByTestId("qc-number"), "503/77{Enter}");
-    await waitFor(() => expect(callsOf("create_permit")).toHaveLength(1));
-    expect(callsOf("create_permit")[0]![1]).toEqual({
+    await waitFor(() => expect(callsOf(call, "create_permit")).toHaveLength(1));
+    expect(callsOf(call, "create_permit")[0]![1]).toEqual({
       input: { applicant: "PT Sinar", permit_type_name: "SIUP", permit_number: "503/77", status: "draft", expiry_date: null },
     });
     await waitFor(() => expect(within(screen.getByTestId("kanban-column-draft")).getByTestId("kanban-card-99")).toBeInTheDocument());

@@ -9,7 +9,8 @@ import { permitKeys, useCreatePermit, usePermitCards, usePermitPivot, usePermitT
 import type { ExpiryStatus, NewPermit, PermitFilter, PermitRow, PermitSort, PermitStatus, PivotQuery } from "../../api/types";
 import { ErrorBox, asApiError } from "../../components/ErrorBox";
 import { Icon } from "../../components/Icon";
-import { KanbanBoard, KanbanCard, KanbanColumn, type KanbanDrop } from "../../components/KanbanBoard";
+import { KanbanBoard, KanbanColumn, type KanbanDrop } from "../../components/KanbanBoard";
+import { KanbanCards, KanbanColumnHead, KanbanSegmentBar } from "../../components/KanbanParts";
 import { useToast } from "../../components/Toast";
 import { columnSummary, dropDecision, optimisticMove, type BoardCache } from "../../lib/kanban";
 import { EXPIRY_STATUSES, PERMIT_STATUSES, groupBy, toFilter, type KanbanField, type SearchState } from "../../lib/permitSearch";
@@ -166,20 +167,17 @@ function Column({
   const f = useFormat();
   const l = usePermitLabels();
   const cards = usePermitCards(columnFilter(filter, by, column, segment), CARD_SORT);
-  const rows = cards.data?.pages.flatMap((p) => p.rows) ?? [];
-  rows.forEach(register);
-  const shownTotal = cards.data?.pages[0]?.total ?? 0;
+  cards.data?.pages.forEach((p) => p.rows.forEach(register));
   const segs = SEGMENT_ORDER.filter((s) => (summary.segments.get(s) ?? 0) > 0);
 
   return (
     <KanbanColumn id={column} label={title} testId={`kanban-column-${column}`} className={`col-${column}`}>
-      <header className="kanban-head">
-        <div className="kanban-title">
-          <h2>{title}</h2>
-          <span className="kanban-count" data-testid={`kanban-count-${column}`} data-count={summary.count}>
-            {f.number(summary.count)}
-          </span>
-          {canCreate ? (
+      <KanbanColumnHead
+        column={column}
+        title={title}
+        count={summary.count}
+        action={
+          canCreate ? (
             <button
               type="button"
               className="btn-icon kanban-add"
@@ -191,51 +189,31 @@ function Column({
             >
               <Icon name="plus" size={16} />
             </button>
-          ) : null}
-        </div>
-        <div className="kanban-bar" role="group" aria-label={t("permits.kanbanBar")}>
-          {summary.count === 0 ? <span className="kanban-bar-empty" /> : null}
-          {segs.map((s) => {
+          ) : null
+        }
+      >
+        <KanbanSegmentBar
+          column={column}
+          label={t("permits.kanbanBar")}
+          empty={summary.count === 0}
+          segments={segs.map((s) => {
             const n = summary.segments.get(s) ?? 0;
-            return (
-              <button
-                key={s}
-                type="button"
-                className={`kanban-seg seg-${s}${segment === s ? " active" : ""}${segment && segment !== s ? " dim" : ""}`}
-                style={{ flexGrow: n }}
-                onClick={() => onSegment(s)}
-                aria-pressed={segment === s}
-                title={t("permits.segment", { status: l.expiry(s), n: f.number(n) })}
-                aria-label={t("permits.segment", { status: l.expiry(s), n: f.number(n) })}
-                data-testid={`kanban-seg-${column}-${s}`}
-              />
-            );
+            return { key: s, n, label: t("permits.segment", { status: l.expiry(s), n: f.number(n) }), className: `seg-${s}` };
           })}
-        </div>
-      </header>
+          active={segment}
+          onSegment={(s) => onSegment(s as ExpiryStatus)}
+        />
+      </KanbanColumnHead>
       {creating ? <QuickCreate column={column} by={by} onClose={() => setCreating(false)} /> : null}
-      <div className="kanban-cards">
-        {cards.isError ? <ErrorBox error={cards.error} onRetry={() => void cards.refetch()} /> : null}
-        {cards.isPending ? <p className="muted small">{t("common.loading")}</p> : null}
-        {rows.map((row) => (
-          <KanbanCard
-            key={row.id}
-            id={row.id}
-            column={column}
-            onOpen={() => open(row)}
-            testId={`kanban-card-${row.id}`}
-            label={t("permits.cardLabel", { number: row.permit_number ?? row.registration_id, applicant: row.applicant })}
-            title={by === "expiry_status" ? t("permits.kanbanComputed") : undefined}
-          >
-            <CardBody row={row} />
-          </KanbanCard>
-        ))}
-        {cards.hasNextPage ? (
-          <button type="button" className="btn btn-secondary btn-sm load-more" onClick={() => void cards.fetchNextPage()} disabled={cards.isFetchingNextPage}>
-            {cards.isFetchingNextPage ? t("common.loading") : t("permits.loadMoreOf", { shown: f.number(rows.length), total: f.number(shownTotal) })}
-          </button>
-        ) : null}
-      </div>
+      <KanbanCards
+        column={column}
+        cards={cards}
+        onOpen={open}
+        cardLabel={(row) => t("permits.cardLabel", { number: row.permit_number ?? row.registration_id, applicant: row.applicant })}
+        cardTitle={by === "expiry_status" ? t("permits.kanbanComputed") : undefined}
+        renderCard={(row) => <CardBody row={row} />}
+        loadMoreText={(shown, total) => t("permits.loadMoreOf", { shown, total })}
+      />
     </KanbanColumn>
   );
 }

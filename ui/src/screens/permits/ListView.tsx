@@ -1,7 +1,7 @@
 // The list view: a virtualised table fetched 200 rows at a time as it scrolls, sortable headers,
 // multi-select with a selection bar, and collapsible groups when the search groups by fields.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useQueries } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { PERMIT_PAGE_SIZE, permitPageQuery } from "../../api/queries";
 import type { GroupBy, GroupCount, GroupKey, PermitFilter, PermitRow, PermitSort, PermitSortField } from "../../api/types";
@@ -9,11 +9,22 @@ import { call } from "../../api/client";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Icon } from "../../components/Icon";
+import {
+  PlaceholderRow,
+  SelectableRow,
+  SortHeaderRow,
+  usePagedRows,
+  useRowSelection,
+  type RowMeasure,
+  type SelectAll,
+  type SortColumn,
+} from "../../components/SelectableList";
 import { VirtualTable, useVirtualRows } from "../../components/VirtualTable";
 import { hasFilters, clearFilters, pathKeys, toFilter, type SearchState } from "../../lib/permitSearch";
 import { pathId, sortGroups, type Key } from "../../lib/pivot";
 import { onRowKeyDown } from "../../lib/rowKeys";
-import { EMPTY_SELECTION, isSelected, selectRange, selectedCount, toggle, toggleShown, type Selection } from "../../lib/selection";
+import { EMPTY_SELECTION, isSelected, selectedCount, type Selection } from "../../lib/selection";
+import { nextSort } from "../../lib/urlSearch";
 import { useFormat } from "../../lib/useFormat";
 import { SelectionBar } from "./SelectionBar";
 import { ExpiryBadge, StatusBadge } from "./PermitBadges";
@@ -23,7 +34,7 @@ import type { SearchUpdate } from "./SearchPanel";
 // The select box and the seven columns of usePermitColumns.
 const COLS = 8;
 
-export type Column = { id: string; sort?: PermitSortField; label: string; className?: string };
+export type Column = SortColumn<PermitSortField>;
 
 export function usePermitColumns(): Column[] {
   const { t } = useTranslation();
@@ -49,43 +60,9 @@ export function ListView(props: ListProps) {
 
 // ---- shared pieces -------------------------------------------------------------------------
 
-function HeaderRow({
-  sort,
-  onSort,
-  selectAll,
-}: {
-  sort: PermitSort;
-  onSort: (field: PermitSortField) => void;
-  selectAll: { checked: boolean; indeterminate: boolean; onChange: () => void };
-}) {
+function HeaderRow({ sort, onSort, selectAll }: { sort: PermitSort; onSort: (field: PermitSortField) => void; selectAll: SelectAll }) {
   const { t } = useTranslation();
-  const cols = usePermitColumns();
-  const box = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (box.current) box.current.indeterminate = selectAll.indeterminate;
-  }, [selectAll.indeterminate]);
-  return (
-    <tr>
-      <th className="col-select">
-        <input ref={box} type="checkbox" checked={selectAll.checked} onChange={selectAll.onChange} aria-label={t("permits.selectShown")} data-testid="select-shown" />
-      </th>
-      {cols.map((c) => {
-        const active = c.sort != null && sort.field === c.sort;
-        return (
-          <th key={c.id} aria-sort={active ? (sort.descending ? "descending" : "ascending") : c.sort ? "none" : undefined} className={c.className}>
-            {c.sort ? (
-              <button type="button" className="th-sort" onClick={() => onSort(c.sort!)} data-testid={`sort-${c.id}`}>
-                {c.label}
-                {active ? <Icon name={sort.descending ? "arrowDown" : "arrowUp"} size={12} /> : null}
-              </button>
-            ) : (
-              c.label
-            )}
-          </th>
-        );
-      })}
-    </tr>
-  );
+  return <SortHeaderRow columns={usePermitColumns()} sort={sort} onSort={onSort} selectAll={selectAll} selectAllLabel={t("permits.selectShown")} selectAllTestId="select-shown" />;
 }
 
 function PermitTr({
@@ -99,7 +76,7 @@ function PermitTr({
 }: {
   row: PermitRow;
   index: number;
-  measure: { ref: (el: Element | null) => void; "data-index": number };
+  measure: RowMeasure;
   selected: boolean;
   onSelect: (id: number, shift: boolean) => void;
   open: (row: PermitRow) => void;
@@ -109,33 +86,17 @@ function PermitTr({
   const f = useFormat();
   const l = usePermitLabels();
   return (
-    <tr
-      {...measure}
+    <SelectableRow
+      id={row.id}
+      index={index}
+      measure={measure}
+      selected={selected}
+      onSelect={onSelect}
+      onOpen={() => open(row)}
+      indent={indent}
+      selectLabel={t("permits.selectRow", { name: row.permit_number ?? row.registration_id })}
       data-testid={`permit-row-${row.id}`}
-      tabIndex={0}
-      aria-rowindex={index + 2}
-      aria-selected={selected}
-      className={selected ? "row-selected" : undefined}
-      onClick={() => open(row)}
-      onKeyDown={(e) => {
-        if (e.key === " " && e.target === e.currentTarget) {
-          e.preventDefault();
-          onSelect(row.id, e.shiftKey);
-          return;
-        }
-        onRowKeyDown(e, () => open(row));
-      }}
     >
-      <td className="col-select" onClick={(e) => e.stopPropagation()} style={indent ? { paddingLeft: 8 + indent * 16 } : undefined}>
-        <input
-          type="checkbox"
-          checked={selected}
-          onChange={() => undefined}
-          onClick={(e) => onSelect(row.id, e.shiftKey)}
-          aria-label={t("permits.selectRow", { name: row.permit_number ?? row.registration_id })}
-          tabIndex={-1}
-        />
-      </td>
       <td className="mono ellipsis cell-number" title={row.permit_number ?? undefined}>
         {row.permit_number ? <strong>{row.permit_number}</strong> : <span className="muted small no-number">{t("permits.noNumber")}</span>}
       </td>
@@ -154,22 +115,8 @@ function PermitTr({
       <td title={t("permits.syncedAt", { at: f.dateTime(row.last_synced_at) })}>
         <StatusBadge status={row.status} />
       </td>
-    </tr>
+    </SelectableRow>
   );
-}
-
-function PlaceholderTr({ measure, indent = 0 }: { measure: { ref: (el: Element | null) => void; "data-index": number }; indent?: number }) {
-  return (
-    <tr {...measure} className="row-placeholder" aria-busy="true">
-      <td colSpan={COLS} style={indent ? { paddingLeft: 8 + indent * 16 } : undefined}>
-        <span className="skeleton" />
-      </td>
-    </tr>
-  );
-}
-
-function nextSort(sort: PermitSort, field: PermitSortField): PermitSort {
-  return sort.field === field ? { field, descending: !sort.descending } : { field, descending: false };
 }
 
 function ListEmpty({ state, update }: { state: SearchState; update: SearchUpdate }) {
@@ -203,32 +150,14 @@ export function PermitsEmpty() {
   );
 }
 
-/**
- * The selection of a permit list over the rows loaded so far: a click toggles a row, a shift-click
- * selects the range from the last row clicked, the header box selects or clears every row shown.
- * Clears the selection when the search changes; remembers every row seen for bulk actions.
- */
+/** The selection of a permit list: owned here, and cleared when the search changes. */
 function useSelectionState(filter: PermitFilter, rows: readonly PermitRow[]) {
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
-  const seen = useRef(new Map<number, PermitRow>());
-  const anchor = useRef<number | null>(null);
   const key = JSON.stringify(filter);
   useEffect(() => {
     setSelection(EMPTY_SELECTION);
-    seen.current = new Map();
   }, [key]);
-  for (const r of rows) seen.current.set(r.id, r);
-
-  const loadedIds = rows.map((r) => r.id);
-  const onSelect = (id: number, shift: boolean) => {
-    const from = anchor.current;
-    setSelection((s) => (shift ? selectRange(s, loadedIds, from, id) : toggle(s, id)));
-    anchor.current = id;
-  };
-  const shownAll = loadedIds.length > 0 && loadedIds.every((id) => isSelected(selection, id));
-  const shownSome = loadedIds.some((id) => isSelected(selection, id));
-  const selectAll = { checked: shownAll, indeterminate: !shownAll && shownSome, onChange: () => setSelection((s) => toggleShown(s, loadedIds)) };
-  return { selection, setSelection, rowsById: seen.current, loadedIds, onSelect, selectAll };
+  return { selection, setSelection, ...useRowSelection(selection, setSelection, rows, key) };
 }
 
 /** What the flat and the grouped list share around their rows: the count line, the selection
@@ -308,31 +237,12 @@ function FlatList({ state, update, open }: ListProps) {
   const sort = state.sort;
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const first = useQuery({ ...permitPageQuery(filter, sort, 0), placeholderData: (prev) => prev });
-  const total = first.data?.total ?? 0;
-  const virtualizer = useVirtualRows(total, scrollRef);
-  const items = virtualizer.getVirtualItems();
-
-  // Back to the top when the search or the sort changes.
-  const searchKey = JSON.stringify([filter, sort]);
-  useEffect(() => {
-    virtualizer.scrollToOffset(0);
-  }, [searchKey, virtualizer]);
-
-  const pages = useMemo(() => {
-    const set = new Set<number>();
-    for (const it of items) set.add(Math.floor(it.index / PERMIT_PAGE_SIZE));
-    return [...set].filter((p) => p > 0).sort((a, b) => a - b);
-  }, [items]);
-  const more = useQueries({ queries: pages.map((p) => permitPageQuery(filter, sort, p)) });
-  const byPage = new Map<number, PermitRow[]>();
-  if (first.data && !first.isPlaceholderData) byPage.set(0, first.data.rows);
-  pages.forEach((p, i) => {
-    const d = more[i]?.data;
-    if (d) byPage.set(p, d.rows);
+  const { first, total, virtualizer, rowAt, loadedRows } = usePagedRows({
+    pageQuery: (page) => permitPageQuery(filter, sort, page),
+    pageSize: PERMIT_PAGE_SIZE,
+    scrollRef,
+    resetKey: JSON.stringify([filter, sort]),
   });
-  const rowAt = (i: number) => byPage.get(Math.floor(i / PERMIT_PAGE_SIZE))?.[i % PERMIT_PAGE_SIZE];
-  const loadedRows = [...byPage.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, rows]) => rows);
   const sel = useSelectionState(filter, loadedRows);
 
   if (first.isError) return <ErrorBox error={first.error} onRetry={() => void first.refetch()} />;
@@ -354,7 +264,7 @@ function FlatList({ state, update, open }: ListProps) {
         return row ? (
           <PermitTr key={row.id} row={row} index={index} measure={measure} selected={isSelected(sel.selection, row.id)} onSelect={sel.onSelect} open={open} />
         ) : (
-          <PlaceholderTr key={`p${index}`} measure={measure} />
+          <PlaceholderRow key={`p${index}`} measure={measure} colSpan={COLS} />
         );
       }}
     />
@@ -535,7 +445,7 @@ function GroupedList({ state, update, open }: ListProps) {
               <PermitTr key={`r${it.row.id}`} row={it.row} index={index} measure={measure} selected={isSelected(sel.selection, it.row.id)} onSelect={sel.onSelect} open={open} indent={it.depth} />
             );
           case "pending":
-            return <PlaceholderTr key={it.id} measure={measure} indent={it.depth} />;
+            return <PlaceholderRow key={it.id} measure={measure} colSpan={COLS} indent={it.depth} />;
           case "more":
             return (
               <tr key={`m${pathId(it.path)}`} {...measure} className="row-more">

@@ -1,18 +1,17 @@
 // The Permits screen (#/permits?…): one search shared by the list, kanban, pivot and graph views.
-import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import type { PermitRow } from "../../api/types";
 import { ControlPanel } from "../../components/ControlPanel";
 import { Icon } from "../../components/Icon";
-import { parseSearch, serializeSearch, type SearchState } from "../../lib/permitSearch";
+import { parseSearch, serializeSearch } from "../../lib/permitSearch";
 import { navigate } from "../../lib/router";
+import { useSearchRoute } from "../../lib/useSearchRoute";
 import { GraphView } from "./GraphView";
 import { KanbanView } from "./KanbanView";
 import { ListView } from "./ListView";
 import { PermitForm } from "./PermitForm";
 import { PivotView } from "./PivotView";
 import { ExpirySyncButton } from "../wizard/ExpirySyncWizard";
-import { PermitSearchBox, SearchMenus, ViewSwitcher, type SearchUpdate } from "./SearchPanel";
+import { PermitSearchBox, SearchMenus, ViewSwitcher } from "./SearchPanel";
 import "./permits.css";
 
 /** #/permits, #/permits/<id> and #/permits/new. */
@@ -23,12 +22,7 @@ export function PermitsSection({ sub, query }: { sub: string | undefined; query:
 
 export function PermitsScreen({ query }: { query: string }) {
   const { t } = useTranslation();
-  const state = useMemo(() => parseSearch(query), [query]);
-  const update: SearchUpdate = useCallback((next: SearchState, opts?: { push?: boolean }) => {
-    const q = serializeSearch(next);
-    navigate(q ? `/permits?${q}` : "/permits", { replace: !opts?.push });
-  }, []);
-  const open = useCallback((row: PermitRow) => navigate(`/permits/${row.id}${query ? `?${query}` : ""}`), [query]);
+  const { state, update, open } = useSearchRoute("/permits", query, parseSearch, serializeSearch);
 
   const crumbs = [{ label: t("permits.title") }];
   const primary = (

@@ -8,30 +8,19 @@ vi.mock("../../api/client", async (importOriginal) => {
   const real = await importOriginal<typeof import("../../api/client")>();
   return { ...real, call: (...a: unknown[]) => call(...a), listen: () => () => undefined, onReconnect: () => () => undefined };
 });
-// ECharts needs a canvas / layout; the graph's option is checked instead.
-const chartProps = vi.fn();
-vi.mock("../../components/Chart", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../components/Chart")>();
-  return {
-    ...real,
-    Chart: (props: { option: unknown; onClick?: (e: { seriesIndex: number; dataIndex: number }) => void }) => {
-      chartProps(props);
-      return (
-        <button type="button" data-testid="fake-chart" onClick={() => props.onClick?.({ seriesIndex: 0, dataIndex: 1 })}>
-          chart
-        </button>
-      );
-    },
-  };
-});
+// ECharts needs a canvas / layout: the graph's option is checked instead.
+vi.mock("../../components/Chart", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../components/Chart")>()),
+  Chart: (await import("../../test/screens")).FakeChart,
+}));
 
 import { parseSearch } from "../../lib/permitSearch";
-import { resetRouterForTests, useRoute } from "../../lib/router";
+import { useRoute } from "../../lib/router";
 import { permitBackend, samplePermits } from "../../test/permits";
 import { renderWithProviders } from "../../test/render";
+import { TEST_SETTINGS, callsOf, chartProps, go, hashQuery } from "../../test/screens";
 import { PermitsSection } from "./PermitsScreen";
 
-const settings = { office_timezone: "UTC", language: "en", theme: "light", log_retention_days: 30, close_to_tray: false };
 let rows: PermitRow[];
 let tooMany = false;
 
@@ -40,19 +29,7 @@ function Routed() {
   return <PermitsSection sub={route.parts[1]} query={route.query} />;
 }
 
-function go(path: string) {
-  window.history.replaceState(null, "", `#${path}`);
-  resetRouterForTests();
-}
-
-function currentSearch() {
-  const hash = window.location.hash;
-  return parseSearch(hash.includes("?") ? hash.slice(hash.indexOf("?") + 1) : "");
-}
-
-function callsOf(cmd: string) {
-  return call.mock.calls.filter((c) => c[0] === cmd);
-}
+const currentSearch = () => parseSearch(hashQuery());
 
 const cell = (r: number, c: number) => screen.getByTestId(`pivot-cell-${r}-${c}`);
 
@@ -63,7 +40,7 @@ beforeEach(() => {
   chartProps.mockReset();
   const backend = permitBackend(rows);
   call.mockImplementation(async (cmd: string, args: Record<string, unknown>) => {
-    if (cmd === "get_settings") return settings;
+    if (cmd === "get_settings") return TEST_SETTINGS;
     if (cmd === "export_table") return "/home/kantor/Downloads/permits-pivot.xlsx";
     if (cmd === "permit_pivot" && tooMany) return { cells: [], too_many: true, total: 12 };
     return backend(cmd, args);
@@ -86,7 +63,7 @@ describe("permits pivot", () => {
     expect(cell(3, 3)).toHaveAttribute("data-count", "2");
     expect(cell(3, 5)).toHaveAttribute("data-count", "4");
     expect(cell(0, 3)).toHaveAttribute("data-count", "4");
-    const q = callsOf("permit_pivot")[0]![1] as { query: { rows: unknown[]; cols: unknown[] } };
+    const q = callsOf(call, "permit_pivot")[0]![1] as { query: { rows: unknown[]; cols: unknown[] } };
     expect(q.query.rows).toEqual([{ field: "status", interval: null }]);
     expect(q.query.cols).toEqual([{ field: "expiry_status", interval: null }]);
   });
@@ -161,8 +138,8 @@ describe("permits pivot", () => {
     await user.click(screen.getByTestId("pivot-toggle-col-[]"));
     await waitFor(() => expect(screen.queryByTestId("pivot-cell-0-5")).toBeNull());
     await user.click(screen.getByTestId("pivot-export-xlsx"));
-    await waitFor(() => expect(callsOf("export_table")).toHaveLength(1));
-    const req = (callsOf("export_table")[0]![1] as { request: unknown }).request;
+    await waitFor(() => expect(callsOf(call, "export_table")).toHaveLength(1));
+    const req = (callsOf(call, "export_table")[0]![1] as { request: unknown }).request;
     expect(req).toEqual({
       file_name: "permits-pivot",
       format: "xlsx",
@@ -203,7 +180,7 @@ describe("permits graph", () => {
     expect(option.xAxis.data).toEqual(["Draft", "In process", "Active", "Expired", "Renewed"]);
     expect(option.series[0]!.type).toBe("bar");
     expect(option.series[0]!.data).toEqual([2, 2, 4, 2, 2]);
-    expect(callsOf("permit_groups")[0]![1]).toMatchObject({ group_by: { field: "status", interval: null } });
+    expect(callsOf(call, "permit_groups")[0]![1]).toMatchObject({ group_by: { field: "status", interval: null } });
 
     await user.click(screen.getByTestId("graph-type-pie"));
     await waitFor(() => expect(currentSearch().graph).toBe("pie"));
@@ -220,7 +197,7 @@ describe("permits graph", () => {
     go("/permits?view=graph&group_by=status&group_by=expiry_status");
     renderWithProviders(<Routed />);
     await screen.findByTestId("fake-chart");
-    await waitFor(() => expect(callsOf("permit_pivot")).toHaveLength(1));
+    await waitFor(() => expect(callsOf(call, "permit_pivot")).toHaveLength(1));
     const option = chartProps.mock.calls.at(-1)![0].option as { series: Array<{ name: string; stack?: string; data: Array<number | { value: number }> }> };
     expect(option.series.map((s) => s.name)).toEqual(["Expired", "Critical", "Warning", "OK", "No date"]);
     expect(option.series.every((s) => s.stack === "total")).toBe(true);

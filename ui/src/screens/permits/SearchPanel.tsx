@@ -1,13 +1,12 @@
 // The permit views' search: a search box with the active filters as chips, the Filters and
 // Group by menus, and the view switcher. Everything it changes goes into the address.
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { usePermitTypes } from "../../api/queries";
-import type { GroupBy, PermitField } from "../../api/types";
-import { Icon, type IconName } from "../../components/Icon";
+import type { GroupBy } from "../../api/types";
+import { FacetSearchBox, GroupByFieldMenu, groupingFacets, MenuClearItem, VIEW_ICONS, ViewButtons, type Facet } from "../../components/FacetSearch";
 import { Menu, MenuCheck, MenuGroup } from "../../components/Menu";
 import {
-  DATE_INTERVALS,
   EXPIRING_SOON_DAYS,
   EXPIRY_STATUSES,
   PERMIT_CATEGORIES,
@@ -17,25 +16,18 @@ import {
   clearFilters,
   groupBy as makeGroupBy,
   isDateField,
-  sameGroupBy,
-  toggleGroupBy,
   toggleValue,
-  type PermitView,
   type SearchState,
 } from "../../lib/permitSearch";
 import { usePermitLabels } from "./labels";
 
 export type SearchUpdate = (next: SearchState, opts?: { push?: boolean }) => void;
 
-const VIEW_ICON: Record<PermitView, IconName> = { list: "viewList", kanban: "viewKanban", pivot: "viewPivot", graph: "viewGraph" };
-
-type Facet = { id: string; label: string; values: string; remove: () => SearchState; icon?: IconName };
-
-function useFacets(s: SearchState): Facet[] {
+function useFacets(s: SearchState): Facet<SearchState>[] {
   const { t } = useTranslation();
   const l = usePermitLabels();
   const or = (values: string[]) => values.join(t("permits.or"));
-  const facets: Facet[] = [];
+  const facets: Facet<SearchState>[] = [];
   if (s.expiry.length) facets.push({ id: "expiry", label: l.field("expiry_status"), values: or(s.expiry.map(l.expiry)), remove: () => ({ ...s, expiry: [] }) });
   if (s.status.length) facets.push({ id: "status", label: l.field("status"), values: or(s.status.map(l.status)), remove: () => ({ ...s, status: [] }) });
   if (s.types.length) facets.push({ id: "type", label: l.field("permit_type"), values: or(s.types), remove: () => ({ ...s, types: [] }) });
@@ -48,96 +40,31 @@ function useFacets(s: SearchState): Facet[] {
       remove: () => ({ ...s, expiringWithin: null }),
     });
   }
-  if (s.drill.length) {
-    facets.push({
-      id: "drill",
-      label: t("permits.selection"),
-      values: s.drill.map((k) => `${l.groupBy(k.group_by)}: ${l.key(k.group_by, k.key)}`).join(" › "),
-      remove: () => ({ ...s, drill: [] }),
-      icon: "viewPivot",
-    });
-  }
-  if (s.groupBy.length && s.view !== "kanban") {
-    facets.push({
-      id: "groupby",
-      label: t("permits.groupBy"),
-      values: s.groupBy.map(l.groupBy).join(" › "),
-      remove: () => ({ ...s, groupBy: [] }),
-      icon: "layers",
-    });
-  }
+  facets.push(
+    ...groupingFacets(s, {
+      selectionLabel: t("permits.selection"),
+      groupByLabel: t("permits.groupBy"),
+      showGroupBy: s.view !== "kanban",
+      labelOf: l.groupBy,
+      keyOf: l.key,
+    }),
+  );
   return facets;
 }
 
 /** The search box: filter chips, then the text (committed after a short pause or on Enter). */
 export function PermitSearchBox({ state, update }: { state: SearchState; update: SearchUpdate }) {
   const { t } = useTranslation();
-  const facets = useFacets(state);
-  const [text, setText] = useState(state.text);
-  const committed = useRef(state.text);
-  const stateRef = useRef(state);
-  stateRef.current = state;
-
-  // Follow the address when it changes from elsewhere (Back, a link, "clear").
-  useEffect(() => {
-    if (state.text !== committed.current) {
-      committed.current = state.text;
-      setText(state.text);
-    }
-  }, [state.text]);
-
-  useEffect(() => {
-    if (text === committed.current) return;
-    const timer = window.setTimeout(() => {
-      committed.current = text;
-      update({ ...stateRef.current, text });
-    }, 300);
-    return () => window.clearTimeout(timer);
-  }, [text, update]);
-
-  const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === "Enter") {
-      committed.current = text;
-      update({ ...state, text });
-    } else if (e.key === "Backspace" && text === "" && facets.length > 0) {
-      update(facets[facets.length - 1]!.remove());
-    } else if (e.key === "Escape" && text !== "") {
-      e.stopPropagation();
-      setText("");
-    }
-  };
-
   return (
-    <div className="cp-search facet-search">
-      <Icon name="search" />
-      <ul className="facets" aria-label={t("permits.activeFilters")}>
-        {facets.map((f) => (
-          <li key={f.id} className="facet" data-testid={`facet-${f.id}`}>
-            {f.icon ? <Icon name={f.icon} size={12} /> : null}
-            <span className="facet-label">{f.label}</span>
-            <span className="facet-values">{f.values}</span>
-            <button
-              type="button"
-              className="facet-remove"
-              onClick={() => update(f.remove())}
-              aria-label={t("permits.removeFacet", { facet: f.label })}
-              data-testid={`facet-remove-${f.id}`}
-            >
-              <Icon name="x" size={12} />
-            </button>
-          </li>
-        ))}
-      </ul>
-      <input
-        type="search"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={onKeyDown}
-        placeholder={facets.length ? "" : t("permits.searchPlaceholder")}
-        aria-label={t("permits.searchPlaceholder")}
-        data-testid="permit-search"
-      />
-    </div>
+    <FacetSearchBox
+      state={state}
+      update={update}
+      facets={useFacets(state)}
+      placeholder={t("permits.searchPlaceholder")}
+      facetsLabel={t("permits.activeFilters")}
+      removeLabel={(facet) => t("permits.removeFacet", { facet })}
+      testId="permit-search"
+    />
   );
 }
 
@@ -210,14 +137,7 @@ export function SearchMenus({ state, update, showGroupBy }: { state: SearchState
             </MenuCheck>
           ))}
         </MenuGroup>
-        <MenuGroup>
-          <button type="button" role="menuitem" className="menu-item" onClick={() => update(clearFilters(state))} disabled={filterCount === 0 && state.drill.length === 0}>
-            <span className="menu-tick" aria-hidden="true">
-              <Icon name="x" size={13} />
-            </span>
-            <span className="menu-label">{t("permits.clearFilters")}</span>
-          </button>
-        </MenuGroup>
+        <MenuClearItem label={t("permits.clearFilters")} onClick={() => update(clearFilters(state))} disabled={filterCount === 0 && state.drill.length === 0} />
       </Menu>
       {showGroupBy ? <GroupByMenu value={state.groupBy} onChange={(groupBy) => update({ ...state, groupBy })} testId="menu-groupby" label={t("permits.groupBy")} /> : null}
     </div>
@@ -240,48 +160,20 @@ export function GroupByMenu({
 }) {
   const { t } = useTranslation();
   const l = usePermitLabels();
-  const position = (g: GroupBy) => value.findIndex((v) => sameGroupBy(v, g));
-  const order = (g: GroupBy) => {
-    const i = position(g);
-    return i >= 0 && value.length > 1 ? <span className="menu-order">{i + 1}</span> : null;
-  };
-  const taken = (g: GroupBy) => exclude.some((e) => sameGroupBy(e, g));
   return (
-    <Menu label={label} icon="layers" count={value.length} testId={testId}>
-      <MenuGroup>
-        {PERMIT_FIELDS.filter((f) => !isDateField(f) && !taken(makeGroupBy(f))).map((f: PermitField) => {
-          const g = makeGroupBy(f);
-          return (
-            <MenuCheck key={f} checked={position(g) >= 0} onChange={() => onChange(toggleGroupBy(value, g))} badge={order(g)} testId={`groupby-${f}`}>
-              {l.field(f)}
-            </MenuCheck>
-          );
-        })}
-      </MenuGroup>
-      {PERMIT_FIELDS.filter(isDateField).map((f) => (
-        <MenuGroup key={f} label={l.field(f)}>
-          {DATE_INTERVALS.map((iv) => {
-            const g = makeGroupBy(f, iv);
-            if (taken(g)) return null;
-            return (
-              <MenuCheck key={iv} checked={position(g) >= 0} onChange={() => onChange(toggleGroupBy(value, g))} badge={order(g)} testId={`groupby-${f}-${iv}`}>
-                {t(`permits.interval.${iv}`)}
-              </MenuCheck>
-            );
-          })}
-        </MenuGroup>
-      ))}
-      {value.length > 0 ? (
-        <MenuGroup>
-          <button type="button" role="menuitem" className="menu-item" onClick={() => onChange([])}>
-            <span className="menu-tick" aria-hidden="true">
-              <Icon name="x" size={13} />
-            </span>
-            <span className="menu-label">{t("permits.clearGrouping")}</span>
-          </button>
-        </MenuGroup>
-      ) : null}
-    </Menu>
+    <GroupByFieldMenu
+      fields={PERMIT_FIELDS}
+      isDateField={isDateField}
+      makeGroupBy={makeGroupBy}
+      fieldLabel={l.field}
+      intervalLabel={(iv) => t(`permits.interval.${iv}`)}
+      clearLabel={t("permits.clearGrouping")}
+      value={value}
+      onChange={onChange}
+      label={label}
+      testId={testId}
+      exclude={exclude}
+    />
   );
 }
 
@@ -289,21 +181,13 @@ export function GroupByMenu({
 export function ViewSwitcher({ state, update }: { state: SearchState; update: SearchUpdate }) {
   const { t } = useTranslation();
   return (
-    <div className="view-switcher" role="group" aria-label={t("permits.viewSwitcher")}>
-      {PERMIT_VIEWS.map((v) => (
-        <button
-          key={v}
-          type="button"
-          className={`btn-icon view-button${state.view === v ? " active" : ""}`}
-          aria-pressed={state.view === v}
-          title={t(`permits.views.${v}`)}
-          aria-label={t(`permits.views.${v}`)}
-          onClick={() => update({ ...state, view: v }, { push: true })}
-          data-testid={`view-${v}`}
-        >
-          <Icon name={VIEW_ICON[v]} size={18} />
-        </button>
-      ))}
-    </div>
+    <ViewButtons
+      views={PERMIT_VIEWS}
+      icons={VIEW_ICONS}
+      current={state.view}
+      onChoose={(v) => update({ ...state, view: v }, { push: true })}
+      viewLabel={(v) => t(`permits.views.${v}`)}
+      groupLabel={t("permits.viewSwitcher")}
+    />
   );
 }

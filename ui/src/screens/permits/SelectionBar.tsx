@@ -3,15 +3,14 @@ import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { call } from "../../api/client";
-import { useExportTable } from "../../api/queries";
-import type { ExportCell, ExportFormat, PermitFilter, PermitRow, PermitSort, PermitStatus } from "../../api/types";
+import type { ExportCell, PermitFilter, PermitRow, PermitSort, PermitStatus } from "../../api/types";
 import { ConfirmDialog } from "../../components/Dialog";
 import { asApiError } from "../../components/ErrorBox";
-import { Icon } from "../../components/Icon";
 import { Menu } from "../../components/Menu";
+import { SelectionBar as SharedSelectionBar, useSelectedRows, type ListSelectionProps } from "../../components/SelectionBar";
 import { useToast } from "../../components/Toast";
 import { PERMIT_STATUSES } from "../../lib/permitSearch";
-import { EMPTY_SELECTION, isSelected, selectAllMatching, selectedCount, type Selection } from "../../lib/selection";
+import { EMPTY_SELECTION, selectedCount } from "../../lib/selection";
 import { useFormat } from "../../lib/useFormat";
 import { BULK_CHUNK, chunks, fetchAllRows } from "./bulk";
 import { usePermitLabels, type PermitLabels } from "./labels";
@@ -54,40 +53,22 @@ export function exportRows(rows: readonly PermitRow[], l: PermitLabels, t: (k: s
   };
 }
 
-export function SelectionBar({
-  selection,
-  setSelection,
-  total,
-  filter,
-  sort,
-  rowsById,
-  shownCount,
-}: {
-  selection: Selection;
-  setSelection: (s: Selection) => void;
-  total: number;
-  filter: PermitFilter;
-  sort: PermitSort;
-  /** Every row seen since the search changed, by id. */
-  rowsById: ReadonlyMap<number, PermitRow>;
-  shownCount: number;
-}) {
+export function SelectionBar(props: ListSelectionProps<PermitRow, PermitFilter, PermitSort>) {
+  const { selection, setSelection, total } = props;
   const { t } = useTranslation();
   const f = useFormat();
   const l = usePermitLabels();
   const toast = useToast();
   const qc = useQueryClient();
-  const exporter = useExportTable();
   const [confirm, setConfirm] = useState<PermitStatus | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
   const count = selectedCount(selection, total);
-
-  const resolveRows = async (): Promise<PermitRow[]> => {
-    if (!selection.all) return [...selection.ids].map((id) => rowsById.get(id)).filter((r): r is PermitRow => r != null);
-    setBusy(t("permits.bulkFetching"));
-    const rows = await fetchAllRows(filter, sort, (done, all) => setBusy(t("permits.bulkProgress", { done: f.number(done), total: f.number(all) })));
-    return rows.filter((r) => isSelected(selection, r.id));
-  };
+  const { busy, setBusy, resolveRows, exportRows: onExport } = useSelectedRows("permits", props, {
+    fetchAll: fetchAllRows,
+    fetchingText: t("permits.bulkFetching"),
+    progressText: (done, all) => t("permits.bulkProgress", { done, total: all }),
+    toTable: (rows) => exportRows(rows, l, t as unknown as (k: string) => string),
+    exportFileName: "permits",
+  });
 
   const setStatus = async (status: PermitStatus) => {
     setConfirm(null);
@@ -115,35 +96,13 @@ export function SelectionBar({
     }
   };
 
-  const onExport = async (format: ExportFormat) => {
-    try {
-      const rows = await resolveRows();
-      setBusy(t("permits.exporting"));
-      const table = exportRows(rows, l, t as unknown as (k: string) => string);
-      const path = await exporter.mutateAsync({ file_name: "permits", format, columns: table.columns, rows: table.rows });
-      toast.show(t("permits.exported", { path }));
-    } catch (e) {
-      toast.show(t("permits.exportFailed", { reason: asApiError(e).message }), "critical");
-    } finally {
-      setBusy(null);
-    }
-  };
-
   return (
-    <div className="selection-bar" role="region" aria-label={t("permits.selectionBar")} data-testid="selection-bar">
-      <strong data-testid="selection-count">{t("permits.selected", { n: f.number(count) })}</strong>
-      {!selection.all && count >= shownCount && total > count ? (
-        <button type="button" className="btn-link" onClick={() => setSelection(selectAllMatching())} data-testid="select-all-matching">
-          {t("permits.selectAllMatching", { n: f.number(total) })}
-        </button>
-      ) : null}
-      {selection.all ? <span className="muted">{t("permits.allMatchingSelected")}</span> : null}
-      <div className="selection-actions">
-        {busy ? (
-          <span className="muted small" aria-live="polite">
-            {busy}
-          </span>
-        ) : null}
+    <SharedSelectionBar
+      ns="permits"
+      {...props}
+      busy={busy}
+      onExport={(format) => void onExport(format)}
+      actions={
         <Menu label={t("permits.setStatus")} testId="bulk-status">
           {(close) =>
             PERMIT_STATUSES.map((s) => (
@@ -164,18 +123,8 @@ export function SelectionBar({
             ))
           }
         </Menu>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={() => void onExport("csv")} disabled={busy != null} data-testid="bulk-export-csv">
-          <Icon name="download" size={14} />
-          CSV
-        </button>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={() => void onExport("xlsx")} disabled={busy != null} data-testid="bulk-export-xlsx">
-          <Icon name="download" size={14} />
-          XLSX
-        </button>
-        <button type="button" className="btn-icon" onClick={() => setSelection(EMPTY_SELECTION)} aria-label={t("permits.clearSelection")} title={t("permits.clearSelection")}>
-          <Icon name="x" />
-        </button>
-      </div>
+      }
+    >
       {confirm ? (
         <ConfirmDialog
           title={t("permits.setStatus")}
@@ -187,6 +136,6 @@ export function SelectionBar({
           testId="dialog-bulk-status"
         />
       ) : null}
-    </div>
+    </SharedSelectionBar>
   );
 }

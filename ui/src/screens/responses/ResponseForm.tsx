@@ -143,32 +143,27 @@ function ResponseBody({ detail }: { detail: ResponseDetail }) {
           )}
         </section>
 
-        <section className="sheet" aria-labelledby="response-xml">
-          <h2 id="response-xml" className="section-title">
-            {t("queues.responses.mensajeXml")}
-          </h2>
-          {detail.mensaje_xml ? (
-            <pre className="code-block" tabIndex={0} data-testid="response-xml">
-              {detail.mensaje_xml}
-            </pre>
-          ) : (
-            <p className="muted">{t("queues.responses.noXml")}</p>
-          )}
-        </section>
-
-        <section className="sheet" aria-labelledby="response-json">
-          <h2 id="response-json" className="section-title">
-            {t("queues.responses.rawJson")}
-          </h2>
-          {detail.raw_json ? (
-            <pre className="code-block" tabIndex={0} data-testid="response-json">
-              {detail.raw_json}
-            </pre>
-          ) : (
-            <p className="muted">{t("queues.responses.noJson")}</p>
-          )}
-        </section>
+        <CodeSection id="response-xml" title={t("queues.responses.mensajeXml")} text={detail.mensaje_xml} none={t("queues.responses.noXml")} />
+        <CodeSection id="response-json" title={t("queues.responses.rawJson")} text={detail.raw_json} none={t("queues.responses.noJson")} />
       </div>
     </div>
+  );
+}
+
+/** A sheet showing a stored text as it came (the answer's XML, its JSON), or why there is none. */
+function CodeSection({ id, title, text, none }: { id: string; title: string; text: string | null; none: string }) {
+  return (
+    <section className="sheet" aria-labelledby={id}>
+      <h2 id={id} className="section-title">
+        {title}
+      </h2>
+      {text ? (
+        <pre className="code-block" tabIndex={0} data-testid={id}>
+          {text}
+        </pre>
+      ) : (
+        <p className="muted">{none}</p>
+      )}
+    </section>
   );
 }

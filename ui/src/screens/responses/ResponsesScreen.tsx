@@ -6,12 +6,13 @@ import { useTranslation } from "react-i18next";
 import type { ResponseFilter, ResponseRow } from "../../api/types";
 import { ControlPanel } from "../../components/ControlPanel";
 import { EmptyState } from "../../components/EmptyState";
+import { FilterSelect } from "../../components/FilterSelect";
 import { ListStates } from "../../components/ListStates";
-import { OpenableRow, inRow } from "../../components/RecordTable";
-import { href, navigate } from "../../lib/router";
+import { OpenableRow } from "../../components/RecordTable";
+import { navigate } from "../../lib/router";
 import { useFormat } from "../../lib/useFormat";
 import { useNow } from "../../lib/useNow";
-import { RESPONSE_STATES, MessageTypeBadge, ResponseStateBadge, docNumber, useResponseLabels } from "./labels";
+import { RESPONSE_STATES, DocumentCells, MessageTypeBadge, ResponseStateBadge, useResponseLabels } from "./labels";
 import { ResponseForm } from "./ResponseForm";
 import { useResponses } from "./queries";
 import "./responses.css";
@@ -78,17 +79,14 @@ function ResponsesList() {
       <ControlPanel crumbs={[{ label: t("queues.responses.title") }]} />
       <div className="content responses">
         <div className="filters" data-testid="responses-filters">
-          <label>
-            <span>{t("queues.responses.filterState")}</span>
-            <select value={filter.state ?? ""} onChange={(e) => setFilter({ state: e.target.value || null })} data-testid="responses-filter-state">
-              <option value="">{t("queues.responses.allStates")}</option>
-              {RESPONSE_STATES.map((s) => (
-                <option key={s} value={s}>
-                  {l.state(s)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label={t("queues.responses.filterState")}
+            value={filter.state}
+            onChange={(v) => setFilter({ state: v || null })}
+            allLabel={t("queues.responses.allStates")}
+            options={RESPONSE_STATES.map((s) => ({ value: s, label: l.state(s) }))}
+            testId="responses-filter-state"
+          />
           <label>
             <span>{t("queues.responses.filterFrom")}</span>
             <input type="date" value={filter.from ?? ""} max={filter.to ?? undefined} onChange={(e) => setFilter({ from: e.target.value || null })} data-testid="responses-filter-from" />
@@ -97,21 +95,14 @@ function ResponsesList() {
             <span>{t("queues.responses.filterTo")}</span>
             <input type="date" value={filter.to ?? ""} min={filter.from ?? undefined} onChange={(e) => setFilter({ to: e.target.value || null })} data-testid="responses-filter-to" />
           </label>
-          <label>
-            <span>{t("queues.responses.filterMessageType")}</span>
-            <select
-              value={filter.message_type ?? ""}
-              onChange={(e) => setFilter({ message_type: e.target.value ? Number(e.target.value) : null })}
-              data-testid="responses-filter-message-type"
-            >
-              <option value="">{t("queues.responses.allMessageTypes")}</option>
-              {[1, 2, 3].map((n) => (
-                <option key={n} value={n}>
-                  {l.messageType(n)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label={t("queues.responses.filterMessageType")}
+            value={filter.message_type}
+            onChange={(v) => setFilter({ message_type: v ? Number(v) : null })}
+            allLabel={t("queues.responses.allMessageTypes")}
+            options={[1, 2, 3].map((n) => ({ value: n, label: l.messageType(n) }))}
+            testId="responses-filter-message-type"
+          />
           <label>
             <span>{t("queues.responses.filterErrorCode")}</span>
             <input
@@ -198,16 +189,7 @@ function ResponseLine({ row: r, now, f }: { row: ResponseRow; now: number; f: Re
       <td className="num nowrap" title={`${f.dateTime(r.received_at, true)} (${f.relative(r.received_at, now)})`}>
         {f.shortDateTime(r.received_at)}
       </td>
-      <td className="nowrap">
-        <a href={href(`/einvoices/${r.einvoice_id}`)} className="mono" {...inRow()} title={r.clave ?? undefined}>
-          {docNumber(r.consecutivo, r.einvoice_id)}
-        </a>
-      </td>
-      <td className="receiver-cell">
-        <div className="ellipsis" title={r.receiver_name ?? undefined}>
-          {r.receiver_name}
-        </div>
-      </td>
+      <DocumentCells row={r} />
       <td>
         <ResponseStateBadge state={r.state} />
       </td>

@@ -3,6 +3,8 @@ import { useTranslation } from "react-i18next";
 import type { DocumentState, RetryOperation, RetryState } from "../../api/types";
 import { Badge, type Tone } from "../../components/Badge";
 import type { IconName } from "../../components/Icon";
+import { inRow } from "../../components/RecordTable";
+import { href } from "../../lib/router";
 
 /** The states an answer is stored with (the document state it leads to): Hacienda's
  * `ind-estado` recibido, procesando, aceptado, rechazado, error. */
@@ -87,4 +89,23 @@ export const DOCUMENT_STATES: DocumentState[] = ["draft", "generated", "signed",
 /** The number a clerk knows a document by: its consecutivo, else its id. */
 export function docNumber(consecutivo: string | null, einvoiceId: number): string {
   return consecutivo ?? `#${einvoiceId}`;
+}
+
+/** The document's number (a link to it) and its receiver: the first cells of an answer's or a
+ * retry's row. */
+export function DocumentCells({ row: r }: { row: { einvoice_id: number; consecutivo: string | null; clave: string | null; receiver_name: string | null } }) {
+  return (
+    <>
+      <td className="nowrap">
+        <a href={href(`/einvoices/${r.einvoice_id}`)} className="mono" {...inRow()} title={r.clave ?? undefined}>
+          {docNumber(r.consecutivo, r.einvoice_id)}
+        </a>
+      </td>
+      <td className="receiver-cell">
+        <div className="ellipsis" title={r.receiver_name ?? undefined}>
+          {r.receiver_name}
+        </div>
+      </td>
+    </>
+  );
 }

@@ -9,6 +9,8 @@ import { ErrorCategoryBadge } from "../../components/Badge";
 import { ControlPanel } from "../../components/ControlPanel";
 import { ConfirmDialog } from "../../components/Dialog";
 import { EmptyState } from "../../components/EmptyState";
+import { VIEW_ICONS, ViewButtons } from "../../components/FacetSearch";
+import { FilterSelect } from "../../components/FilterSelect";
 import { ErrorBox, asApiError } from "../../components/ErrorBox";
 import { Icon } from "../../components/Icon";
 import { KanbanBoard, KanbanCard, KanbanColumn } from "../../components/KanbanBoard";
@@ -18,7 +20,7 @@ import { useToast } from "../../components/Toast";
 import { href, navigate, useRoute } from "../../lib/router";
 import { useFormat } from "../../lib/useFormat";
 import { useNow } from "../../lib/useNow";
-import { RETRY_OPERATIONS, RETRY_STATES, RetryStateBadge, docNumber } from "../responses/labels";
+import { RETRY_OPERATIONS, RETRY_STATES, DocumentCells, RetryStateBadge, docNumber } from "../responses/labels";
 import { useRetryAction, useRetryQueue } from "./queries";
 import "../permits/permits.css";
 import "../responses/responses.css";
@@ -28,7 +30,8 @@ export const CATEGORIES: ErrorCategory[] = ["transient", "rate_limit", "network"
 const LIST_PAGE = 200;
 const COLUMN_PAGE = 50;
 
-type View = "list" | "kanban";
+const VIEWS = ["list", "kanban"] as const;
+type View = (typeof VIEWS)[number];
 type Params = { view: View; category: ErrorCategory | null; operation: RetryOperation | null; state: RetryState | null };
 
 function readParams(query: string): Params {
@@ -80,27 +83,14 @@ export function RetryQueueScreen() {
   const actions = useRetryActions();
 
   const switcher = (
-    <div className="view-switcher" role="group" aria-label={t("queues.retry.viewSwitcher")}>
-      {(
-        [
-          ["list", "viewList"],
-          ["kanban", "viewKanban"],
-        ] as const
-      ).map(([v, icon]) => (
-        <button
-          key={v}
-          type="button"
-          className={`btn-icon view-button${params.view === v ? " active" : ""}`}
-          aria-pressed={params.view === v}
-          title={t(`queues.retry.view.${v}`)}
-          aria-label={t(`queues.retry.view.${v}`)}
-          onClick={() => update({ view: v })}
-          data-testid={`view-${v}`}
-        >
-          <Icon name={icon} size={18} />
-        </button>
-      ))}
-    </div>
+    <ViewButtons
+      views={VIEWS}
+      icons={VIEW_ICONS}
+      current={params.view}
+      onChoose={(v) => update({ view: v })}
+      viewLabel={(v) => t(`queues.retry.view.${v}`)}
+      groupLabel={t("queues.retry.viewSwitcher")}
+    />
   );
 
   return (
@@ -108,36 +98,22 @@ export function RetryQueueScreen() {
       <ControlPanel crumbs={[{ label: t("queues.retry.title") }]} extra={switcher} />
       <div className={`content retry-queue${params.view === "kanban" ? " retry-kanban-content" : ""}`}>
         <div className="filters">
-          <label>
-            <span>{t("queues.retry.filterCategory")}</span>
-            <select
-              value={params.category ?? ""}
-              onChange={(e) => update({ category: (e.target.value || null) as ErrorCategory | null })}
-              data-testid="retry-filter-category"
-            >
-              <option value="">{t("queues.retry.allCategories")}</option>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {t(`errorCategory.${c}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span>{t("queues.retry.filterOperation")}</span>
-            <select
-              value={params.operation ?? ""}
-              onChange={(e) => update({ operation: (e.target.value || null) as RetryOperation | null })}
-              data-testid="retry-filter-operation"
-            >
-              <option value="">{t("queues.retry.allOperations")}</option>
-              {RETRY_OPERATIONS.map((o) => (
-                <option key={o} value={o}>
-                  {t(`queues.operation.${o}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label={t("queues.retry.filterCategory")}
+            value={params.category}
+            onChange={(v) => update({ category: (v || null) as ErrorCategory | null })}
+            allLabel={t("queues.retry.allCategories")}
+            options={CATEGORIES.map((c) => ({ value: c, label: t(`errorCategory.${c}`) }))}
+            testId="retry-filter-category"
+          />
+          <FilterSelect
+            label={t("queues.retry.filterOperation")}
+            value={params.operation}
+            onChange={(v) => update({ operation: (v || null) as RetryOperation | null })}
+            allLabel={t("queues.retry.allOperations")}
+            options={RETRY_OPERATIONS.map((o) => ({ value: o, label: t(`queues.operation.${o}`) }))}
+            testId="retry-filter-operation"
+          />
           {params.view === "list" ? <StateFilter params={params} update={update} /> : null}
         </div>
         {params.view === "list" ? <RetryList params={params} actions={actions} /> : <RetryKanban params={params} actions={actions} />}
@@ -154,17 +130,14 @@ function StateFilter({ params, update }: { params: Params; update: (p: Partial<P
   const counts = useRetryQueue({ state: [], category: params.category, operation: params.operation, limit: 1 });
   const n = (s: RetryState) => counts.data?.counts.find((c) => c.state === s)?.count;
   return (
-    <label>
-      <span>{t("queues.retry.filterState")}</span>
-      <select value={params.state ?? ""} onChange={(e) => update({ state: (e.target.value || null) as RetryState | null })} data-testid="retry-filter-state">
-        <option value="">{t("queues.retry.allStates")}</option>
-        {RETRY_STATES.map((s) => (
-          <option key={s} value={s}>
-            {n(s) != null ? `${t(`queues.retryState.${s}`)} (${f.number(n(s))})` : t(`queues.retryState.${s}`)}
-          </option>
-        ))}
-      </select>
-    </label>
+    <FilterSelect
+      label={t("queues.retry.filterState")}
+      value={params.state}
+      onChange={(v) => update({ state: (v || null) as RetryState | null })}
+      allLabel={t("queues.retry.allStates")}
+      options={RETRY_STATES.map((s) => ({ value: s, label: n(s) != null ? `${t(`queues.retryState.${s}`)} (${f.number(n(s))})` : t(`queues.retryState.${s}`) }))}
+      testId="retry-filter-state"
+    />
   );
 }
 
@@ -313,16 +286,7 @@ function RetryList({ params, actions }: { params: Params; actions: Actions }) {
         <tbody>
           {rows.map((r) => (
             <OpenableRow key={r.id} onOpen={() => navigate(`/einvoices/${r.einvoice_id}`)} data-testid={`retry-row-${r.id}`} data-state={r.state}>
-              <td className="nowrap">
-                <a href={href(`/einvoices/${r.einvoice_id}`)} className="mono" {...inRow()} title={r.clave ?? undefined}>
-                  {docNumber(r.consecutivo, r.einvoice_id)}
-                </a>
-              </td>
-              <td className="receiver-cell">
-                <div className="ellipsis" title={r.receiver_name ?? undefined}>
-                  {r.receiver_name}
-                </div>
-              </td>
+              <DocumentCells row={r} />
               <td className="nowrap">{t(`queues.operation.${r.operation}`)}</td>
               <td>
                 <ErrorCategoryBadge category={r.category} />

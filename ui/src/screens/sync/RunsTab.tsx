@@ -5,6 +5,7 @@ import type { JobKind, RunFilter } from "../../api/types";
 import { RunStatusBadge } from "../../components/Badge";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
+import { FilterSelect } from "../../components/FilterSelect";
 import { millisBetween } from "../../lib/format";
 import { navigate } from "../../lib/router";
 import { useFormat } from "../../lib/useFormat";
@@ -28,36 +29,22 @@ export function RunsTab({ initialConnection = null }: { initialConnection?: numb
   return (
     <>
       <div className="filters">
-        <label>
-          <span>{t("runs.filterConnection")}</span>
-          <select
-            value={filter.connection_id ?? ""}
-            onChange={(e) => setFilter((fl) => ({ ...fl, connection_id: e.target.value ? Number(e.target.value) : null }))}
-            data-testid="runs-filter-connection"
-          >
-            <option value="">{t("runs.allConnections")}</option>
-            {connections.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>{t("runs.filterJob")}</span>
-          <select
-            value={filter.job ?? ""}
-            onChange={(e) => setFilter((fl) => ({ ...fl, job: (e.target.value || null) as JobKind | null }))}
-            data-testid="runs-filter-job"
-          >
-            <option value="">{t("runs.allJobs")}</option>
-            {JOBS.map((j) => (
-              <option key={j} value={j}>
-                {t(`job.${j}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={t("runs.filterConnection")}
+          value={filter.connection_id}
+          onChange={(v) => setFilter((fl) => ({ ...fl, connection_id: v ? Number(v) : null }))}
+          allLabel={t("runs.allConnections")}
+          options={(connections.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+          testId="runs-filter-connection"
+        />
+        <FilterSelect
+          label={t("runs.filterJob")}
+          value={filter.job}
+          onChange={(v) => setFilter((fl) => ({ ...fl, job: (v || null) as JobKind | null }))}
+          allLabel={t("runs.allJobs")}
+          options={JOBS.map((j) => ({ value: j, label: t(`job.${j}`) }))}
+          testId="runs-filter-job"
+        />
       </div>
 
       {runs.isError ? <ErrorBox error={runs.error} onRetry={() => void runs.refetch()} /> : null}

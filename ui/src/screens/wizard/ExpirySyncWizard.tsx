@@ -1,29 +1,24 @@
 // The expiry-sync wizard (SPEC §6): choose → review with count and time estimate → run with
 // live progress and Cancel → summary with per-permit failures and CSV export.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { call, listen } from "../../api/client";
-import { useQuery } from "@tanstack/react-query";
-import { keys, useCancelRun, useConnections, useExpirySyncPlan, useProgressMap } from "../../api/queries";
-import type { Connection, ExpirySyncPlan, SyncRun } from "../../api/types";
-import { ConfirmDialog, Dialog } from "../../components/Dialog";
+import { call } from "../../api/client";
+import { useConnections, useExpirySyncPlan, useProgressMap } from "../../api/queries";
+import type { Connection, ExpirySyncPlan } from "../../api/types";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Field } from "../../components/Field";
 import { Icon } from "../../components/Icon";
-import { ProgressBar } from "../../components/ProgressBar";
-import { useToast } from "../../components/Toast";
 import { navigate } from "../../lib/router";
 import { useFormat } from "../../lib/useFormat";
 import { WizardSummary } from "./WizardSummary";
+import { RunFooter, RunProgress, WizardDialog, useCloseWhileRunning, useRunCancel, useRunWatch, useStepFocus, type Step } from "./wizardParts";
 import "./wizard.css";
 
 /** How many permits "test with 10 permits" looks up. */
 export const TEST_LIMIT = 10;
 
-export type Step = "choose" | "review" | "run" | "summary";
+export type { Step };
 export type Scope = "test" | "all";
-
-const STEPS: Step[] = ["choose", "review", "run", "summary"];
 
 /** Permits the run will look up and the time that takes at the connection's rate. */
 export function estimate(plan: ExpirySyncPlan, scope: Scope): { permits: number; seconds: number } {
@@ -68,24 +63,17 @@ export function ExpirySyncButton({
 
 export function ExpirySyncWizard({ onClose, connectionId = null }: { onClose: () => void; connectionId?: number | null }) {
   const { t } = useTranslation();
-  const toast = useToast();
   const connections = useConnections();
   const progress = useProgressMap();
-  const cancelRun = useCancelRun();
 
   const offices: Connection[] = (connections.data ?? []).filter((c) => c.kind === "sicantik" && (c.active || c.id === connectionId));
   const [step, setStep] = useState<Step>("choose");
   const [chosen, setChosen] = useState<number | null>(connectionId);
   const [scope, setScope] = useState<Scope>("test");
   const [refreshAll, setRefreshAll] = useState(false);
-  const [runId, setRunId] = useState<number | null>(null);
-  const [run, setRun] = useState<SyncRun | null>(null);
   const [lastScope, setLastScope] = useState<Scope>("test");
   const [startError, setStartError] = useState<unknown>(null);
   const [starting, setStarting] = useState(false);
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelError, setCancelError] = useState<unknown>(null);
-  const [confirmClose, setConfirmClose] = useState(false);
 
   // The one permit office there is needs no choosing.
   const connection = offices.find((c) => c.id === chosen) ?? null;
@@ -95,50 +83,32 @@ export function ExpirySyncWizard({ onClose, connectionId = null }: { onClose: ()
 
   const plan = useExpirySyncPlan(step === "review" || step === "choose" ? chosen : null, refreshAll);
 
-  // Runs that finished, by id: a short test run may end before start_expiry_sync has answered.
-  const finished = useRef(new Map<number, SyncRun>());
-  const runIdRef = useRef<number | null>(null);
-  const finish = useCallback((r: SyncRun) => {
-    if (r.id !== runIdRef.current) return;
-    setRun(r);
-    setCancelling(false);
-    setStep("summary");
-  }, []);
-  useEffect(
-    () =>
-      listen("run_finished", (r) => {
-        finished.current.set(r.id, r);
-        finish(r);
-      }),
-    [finish],
-  );
-
-  // A missed event (the event stream reconnecting) must not leave the wizard running forever.
-  const runFilter = { connection_id: chosen, job: "expiry_sync" as const, limit: 5 };
-  const runs = useQuery({
-    queryKey: keys.runs(runFilter),
-    queryFn: () => call("list_runs", { filter: runFilter }),
-    enabled: step === "run" && runId != null,
-    refetchInterval: 3000,
-    staleTime: 0,
+  const watch = useRunWatch({
+    runFilter: { connection_id: chosen, job: "expiry_sync", limit: 5 },
+    polling: step === "run",
+    onFollow: () => setStep("run"),
+    onFinish: () => {
+      cancel.setCancelling(false);
+      setStep("summary");
+    },
   });
-  useEffect(() => {
-    if (step !== "run" || runId == null) return;
-    const r = runs.data?.find((x) => x.id === runId);
-    if (r && r.status !== "running") finish(r);
-  }, [runs.data, runId, step, finish]);
+  const { runId, run, follow } = watch;
+  const cancel = useRunCancel(runId);
+  const { requestClose, confirm } = useCloseWhileRunning({
+    running: step === "run",
+    onClose,
+    keepsRunning: t("wizard.keepsRunning"),
+    dialog: {
+      title: t("wizard.closeTitle"),
+      body: t("wizard.closeBody"),
+      confirmLabel: t("wizard.closeConfirm"),
+      cancelLabel: t("wizard.closeStay"),
+      testId: "dialog-wizard-close",
+    },
+  });
 
   // An expiry sync already running on the chosen connection can be followed instead.
   const running = [...progress.values()].find((p) => p.job === "expiry_sync" && p.connection_id === chosen) ?? null;
-
-  const follow = (id: number) => {
-    runIdRef.current = id;
-    setRunId(id);
-    setRun(null);
-    setStep("run");
-    const done = finished.current.get(id);
-    if (done) finish(done);
-  };
 
   const onStart = async () => {
     if (chosen == null) return;
@@ -158,53 +128,15 @@ export function ExpirySyncWizard({ onClose, connectionId = null }: { onClose: ()
     }
   };
 
-  const onCancelRun = async () => {
-    if (runId == null) return;
-    setCancelError(null);
-    setCancelling(true);
-    try {
-      await cancelRun.mutateAsync(runId);
-    } catch (e) {
-      setCancelling(false);
-      setCancelError(e);
-    }
-  };
-
-  const requestClose = () => {
-    if (step === "run") setConfirmClose(true);
-    else onClose();
-  };
-
-  const closeInBackground = () => {
-    setConfirmClose(false);
-    toast.show(t("wizard.keepsRunning"), "info");
-    onClose();
-  };
-
   const runAll = () => {
     setScope("all");
-    setRun(null);
-    setRunId(null);
-    runIdRef.current = null;
+    watch.forget();
     setStep("review");
   };
 
   const nothingToDo = plan.data != null && plan.data.permits === 0;
 
-  // The pressed button leaves with its step: put focus on the new step's main action.
-  const firstStep = useRef(true);
-  useEffect(() => {
-    if (firstStep.current) {
-      firstStep.current = false;
-      return;
-    }
-    const target = { choose: "btn-wizard-next", review: "btn-wizard-start", run: "btn-wizard-background", summary: "btn-wizard-close" }[step];
-    const root = document.querySelector('[data-testid="wizard-expiry-sync"]');
-    const el =
-      root?.querySelector<HTMLElement>(`[data-testid="${target}"]:not([disabled])`) ??
-      root?.querySelector<HTMLElement>(".dialog-foot button:not([disabled])");
-    el?.focus();
-  }, [step]);
+  useStepFocus(step, "wizard-expiry-sync", { choose: "btn-wizard-next", review: "btn-wizard-start", run: "btn-wizard-background", summary: "btn-wizard-close" });
 
   let body: React.ReactNode;
   let footer: React.ReactNode;
@@ -276,31 +208,23 @@ export function ExpirySyncWizard({ onClose, connectionId = null }: { onClose: ()
     );
   } else if (step === "run") {
     body = (
-      <div className="wizard-run" data-testid="wizard-progress" data-run-id={runId ?? ""}>
-        <p>
-          {t(lastScope === "test" ? "wizard.runningTest" : "wizard.runningAll", { connection: connection?.name ?? "" })}
-        </p>
-        {runId != null ? <ProgressBar runId={runId} progress={progress.get(runId) ?? null} /> : null}
-        {cancelError ? <ErrorBox error={cancelError} /> : null}
-        <p className="hint">{t("wizard.runHint")}</p>
-      </div>
+      <RunProgress
+        runId={runId}
+        progress={progress}
+        message={t(lastScope === "test" ? "wizard.runningTest" : "wizard.runningAll", { connection: connection?.name ?? "" })}
+        hint={t("wizard.runHint")}
+        cancelError={cancel.cancelError}
+      />
     );
     footer = (
-      <>
-        <button
-          type="button"
-          className="btn btn-danger"
-          onClick={() => void onCancelRun()}
-          disabled={cancelling}
-          data-testid="btn-wizard-cancel"
-        >
-          <Icon name="stop" size={12} />
-          {cancelling ? t("sync.cancelRequested") : t("wizard.cancelRun")}
-        </button>
-        <button type="button" className="btn btn-secondary wizard-foot-end" onClick={requestClose} data-testid="btn-wizard-background">
-          {t("wizard.runInBackground")}
-        </button>
-      </>
+      <RunFooter
+        cancelling={cancel.cancelling}
+        onCancel={() => void cancel.cancel()}
+        cancelLabel={t("wizard.cancelRun")}
+        cancellingLabel={t("sync.cancelRequested")}
+        backgroundLabel={t("wizard.runInBackground")}
+        onBackground={requestClose}
+      />
     );
   } else {
     body = run ? <WizardSummary run={run} testRun={lastScope === "test"} /> : null;
@@ -330,51 +254,11 @@ export function ExpirySyncWizard({ onClose, connectionId = null }: { onClose: ()
 
   return (
     <>
-      <Dialog title={t("wizard.title")} onClose={requestClose} testId="wizard-expiry-sync" size="lg" footer={footer}>
-        <StepIndicator current={step} />
-        <div className="wizard-step" data-step={step}>
-          {body}
-        </div>
-      </Dialog>
-      {confirmClose ? (
-        <ConfirmDialog
-          title={t("wizard.closeTitle")}
-          body={t("wizard.closeBody")}
-          confirmLabel={t("wizard.closeConfirm")}
-          cancelLabel={t("wizard.closeStay")}
-          onConfirm={closeInBackground}
-          onCancel={() => setConfirmClose(false)}
-          testId="dialog-wizard-close"
-        />
-      ) : null}
+      <WizardDialog title={t("wizard.title")} testId="wizard-expiry-sync" step={step} footer={footer} onClose={requestClose}>
+        {body}
+      </WizardDialog>
+      {confirm}
     </>
-  );
-}
-
-function StepIndicator({ current }: { current: Step }) {
-  const { t } = useTranslation();
-  const at = STEPS.indexOf(current);
-  const label: Record<Step, string> = {
-    choose: t("wizard.stepChoose"),
-    review: t("wizard.stepReview"),
-    run: t("wizard.stepRun"),
-    summary: t("wizard.stepSummary"),
-  };
-  return (
-    <ol className="wizard-steps" aria-label={t("wizard.steps")}>
-      {STEPS.map((s, i) => (
-        <li
-          key={s}
-          className={i < at ? "done" : i === at ? "current" : undefined}
-          aria-current={i === at ? "step" : undefined}
-        >
-          <span className="wizard-step-no" aria-hidden="true">
-            {i < at ? <Icon name="check" size={12} /> : i + 1}
-          </span>
-          {label[s]}
-        </li>
-      ))}
-    </ol>
   );
 }
 

@@ -2,18 +2,19 @@
 import { useTranslation } from "react-i18next";
 import { useExportTable, usePermitFailures } from "../../api/queries";
 import type { SyncRun } from "../../api/types";
-import { RunStatusBadge } from "../../components/Badge";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Icon } from "../../components/Icon";
 import { useToast } from "../../components/Toast";
 import { href } from "../../lib/router";
 import { permitLinks } from "../../lib/permitLinks";
 import { useFormat } from "../../lib/useFormat";
+import { SummaryCounts, SummaryHead, useRunHeadline } from "./wizardParts";
 
 export function WizardSummary({ run, testRun }: { run: SyncRun; testRun: boolean }) {
   const { t } = useTranslation();
   const f = useFormat();
   const toast = useToast();
+  const runHeadline = useRunHeadline();
   const failures = usePermitFailures(run.id);
   const exportTable = useExportTable();
   const c = run.counts;
@@ -33,44 +34,24 @@ export function WizardSummary({ run, testRun }: { run: SyncRun; testRun: boolean
     }
   };
 
-  const headline =
-    run.status === "succeeded"
-      ? testRun
-        ? t("wizard.doneTest")
-        : t("wizard.doneAll")
-      : run.status === "cancelled"
-        ? t("wizard.doneCancelled")
-        : run.status === "partial"
-          ? t("wizard.donePartial")
-          : run.status === "failed"
-            ? t("wizard.doneFailed")
-            : t(`runStatus.${run.status}`);
+  const headline = runHeadline(run.status, {
+    succeeded: testRun ? t("wizard.doneTest") : t("wizard.doneAll"),
+    cancelled: t("wizard.doneCancelled"),
+    partial: t("wizard.donePartial"),
+    failed: t("wizard.doneFailed"),
+  });
 
   return (
     <div className="stack wizard-summary" data-testid="wizard-summary" data-status={run.status}>
-      <div className="wizard-summary-head">
-        <RunStatusBadge status={run.status} />
-        <strong>{headline}</strong>
-      </div>
-      {run.error ? <ErrorBox error={{ code: "remote", message: run.error, fields: [], details: null }} /> : null}
-      <dl className="wizard-counts">
-        <div data-testid="wizard-created">
-          <dt>{t("runs.created")}</dt>
-          <dd className="num">{f.number(c.created)}</dd>
-        </div>
-        <div data-testid="wizard-updated">
-          <dt>{t("runs.updated")}</dt>
-          <dd className="num">{f.number(c.updated)}</dd>
-        </div>
-        <div data-testid="wizard-unchanged">
-          <dt>{t("runs.unchanged")}</dt>
-          <dd className="num">{f.number(c.unchanged)}</dd>
-        </div>
-        <div data-testid="wizard-failed" className={c.failed > 0 ? "text-critical" : undefined}>
-          <dt>{t("runs.failed")}</dt>
-          <dd className="num">{f.number(c.failed)}</dd>
-        </div>
-      </dl>
+      <SummaryHead run={run} headline={headline} />
+      <SummaryCounts
+        counts={[
+          { testId: "wizard-created", label: t("runs.created"), value: f.number(c.created) },
+          { testId: "wizard-updated", label: t("runs.updated"), value: f.number(c.updated) },
+          { testId: "wizard-unchanged", label: t("runs.unchanged"), value: f.number(c.unchanged) },
+          { testId: "wizard-failed", label: t("runs.failed"), value: f.number(c.failed), className: c.failed > 0 ? "text-critical" : undefined },
+        ]}
+      />
 
       {failures.isError ? <ErrorBox error={failures.error} onRetry={() => void failures.refetch()} /> : null}
       {failures.isPending && c.failed > 0 ? <p className="muted">{t("common.loading")}</p> : null}

@@ -6,11 +6,12 @@ import { useTranslation } from "react-i18next";
 import { call } from "../../../api/client";
 import { useExportTable } from "../../../api/queries";
 import type { BulkKind, BulkOutcome, BulkResult, ExportFormat, SyncRun } from "../../../api/types";
-import { Badge, RunStatusBadge, type Tone } from "../../../components/Badge";
+import { Badge, type Tone } from "../../../components/Badge";
 import { ErrorBox, asApiError } from "../../../components/ErrorBox";
 import { Icon } from "../../../components/Icon";
 import { useToast } from "../../../components/Toast";
 import { useFormat } from "../../../lib/useFormat";
+import { SummaryCounts, SummaryHead, useRunHeadline } from "../../wizard/wizardParts";
 import { countOutcomes, errorCodesText, sortResults } from "./bulkPlan";
 
 /** Rows shown in the dialog; the export holds them all. */
@@ -33,6 +34,7 @@ export function BulkSummary({
   const { t } = useTranslation();
   const f = useFormat();
   const toast = useToast();
+  const runHeadline = useRunHeadline();
   const exportTable = useExportTable();
   const [exporting, setExporting] = useState<ExportFormat | null>(null);
   const results = useQuery({
@@ -79,16 +81,12 @@ export function BulkSummary({
     }
   };
 
-  const headline =
-    run.status === "succeeded"
-      ? t(`bulk.kinds.${kind}.doneAll`)
-      : run.status === "cancelled"
-        ? t("bulk.doneCancelled")
-        : run.status === "partial"
-          ? t("bulk.donePartial")
-          : run.status === "failed"
-            ? t("bulk.doneFailed")
-            : t(`runStatus.${run.status}`);
+  const headline = runHeadline(run.status, {
+    succeeded: t(`bulk.kinds.${kind}.doneAll`),
+    cancelled: t("bulk.doneCancelled"),
+    partial: t("bulk.donePartial"),
+    failed: t("bulk.doneFailed"),
+  });
 
   const shown = rows.slice(0, SHOWN_ROWS);
   // Message and error-code columns only when some row has one: a clean run needs no empty
@@ -96,29 +94,20 @@ export function BulkSummary({
   const columns = { message: shown.some((r) => r.message), codes: shown.some((r) => r.error_codes.length > 0) };
   return (
     <div className="stack wizard-summary" data-testid="wizard-summary" data-status={run.status}>
-      <div className="wizard-summary-head">
-        <RunStatusBadge status={run.status} />
-        <strong>{headline}</strong>
-      </div>
-      {run.error ? <ErrorBox error={{ code: "remote", message: run.error, fields: [], details: null }} /> : null}
-      <dl className="wizard-counts">
-        <div data-testid="summary-done" className="bulk-count-done">
-          <dt>{t(`bulk.kinds.${kind}.doneCount`)}</dt>
-          <dd className="num">{f.number(c.updated)}</dd>
-        </div>
-        <div data-testid="summary-failed" className={c.failed > 0 ? "text-critical" : undefined}>
-          <dt>{t("bulk.outcome.failed")}</dt>
-          <dd className="num">{f.number(c.failed)}</dd>
-        </div>
-        <div data-testid="summary-retrying" className={outcomes.retrying > 0 ? "bulk-count-warning" : undefined}>
-          <dt>{t("bulk.outcome.retrying")}</dt>
-          <dd className="num">{results.data ? f.number(outcomes.retrying) : "…"}</dd>
-        </div>
-        <div data-testid="summary-skipped">
-          <dt>{t("bulk.outcome.skipped")}</dt>
-          <dd className="num">{f.number(c.unchanged)}</dd>
-        </div>
-      </dl>
+      <SummaryHead run={run} headline={headline} />
+      <SummaryCounts
+        counts={[
+          { testId: "summary-done", label: t(`bulk.kinds.${kind}.doneCount`), value: f.number(c.updated), className: "bulk-count-done" },
+          { testId: "summary-failed", label: t("bulk.outcome.failed"), value: f.number(c.failed), className: c.failed > 0 ? "text-critical" : undefined },
+          {
+            testId: "summary-retrying",
+            label: t("bulk.outcome.retrying"),
+            value: results.data ? f.number(outcomes.retrying) : "…",
+            className: outcomes.retrying > 0 ? "bulk-count-warning" : undefined,
+          },
+          { testId: "summary-skipped", label: t("bulk.outcome.skipped"), value: f.number(c.unchanged) },
+        ]}
+      />
       {remaining != null && remaining > 0 ? (
         <p className="bulk-remaining" data-testid="summary-remaining" data-count={remaining}>
           <Icon name="info" size={14} />

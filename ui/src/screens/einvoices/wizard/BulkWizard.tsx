@@ -1,17 +1,24 @@
 // The bulk e-invoice wizard (sign, send to Hacienda, check status): choose what and how →
 // review the counts and the time it takes → run with live progress and Cancel → summary with
 // every document's outcome, export, Resume. Modelled on the expiry-sync wizard.
-import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiFailure, call, listen } from "../../../api/client";
-import { keys, useCancelRun, useProgressMap } from "../../../api/queries";
+import { ApiFailure, call } from "../../../api/client";
+import { useProgressMap } from "../../../api/queries";
 import type { Batching, BulkKind, BulkPlan, BulkSelection, SyncRun } from "../../../api/types";
-import { ConfirmDialog, Dialog } from "../../../components/Dialog";
-import { ErrorBox, asApiError } from "../../../components/ErrorBox";
+import { asApiError } from "../../../components/ErrorBox";
 import { Icon } from "../../../components/Icon";
-import { ProgressBar } from "../../../components/ProgressBar";
-import { useToast } from "../../../components/Toast";
+import {
+  RunFooter,
+  RunProgress,
+  WizardDialog,
+  useCloseWhileRunning,
+  useRunCancel,
+  useRunWatch,
+  useStepFocus,
+  type Step,
+} from "../../wizard/wizardParts";
 import { BulkSummary } from "./BulkSummary";
 import { ChooseStep } from "./ChooseStep";
 import { ReviewStep } from "./ReviewStep";
@@ -19,8 +26,7 @@ import { JOB_OF, checkBatching, draftOf, type BatchingDraft } from "./bulkPlan";
 import "../../wizard/wizard.css";
 import "./bulk.css";
 
-export type Step = "choose" | "review" | "run" | "summary";
-const STEPS: Step[] = ["choose", "review", "run", "summary"];
+export type { Step };
 
 /** Query keys of the wizard; under "einvoices" so a `changed {einvoices}` refreshes them. */
 export const bulkKeys = {
@@ -33,10 +39,8 @@ const UNFINISHED = new Set<SyncRun["status"]>(["cancelled", "interrupted", "part
 
 export function BulkWizard({ kind: initialKind, selection, onClose }: { kind: BulkKind; selection: BulkSelection; onClose: () => void }) {
   const { t } = useTranslation();
-  const toast = useToast();
   const qc = useQueryClient();
   const progress = useProgressMap();
-  const cancelRun = useCancelRun();
   const formId = useId();
 
   const [kind, setKind] = useState<BulkKind>(initialKind);
@@ -45,13 +49,8 @@ export function BulkWizard({ kind: initialKind, selection, onClose }: { kind: Bu
   const [showProblems, setShowProblems] = useState(false);
   const [pin, setPin] = useState("");
   const [pinError, setPinError] = useState<string | null>(null);
-  const [runId, setRunId] = useState<number | null>(null);
-  const [run, setRun] = useState<SyncRun | null>(null);
   const [startError, setStartError] = useState<unknown>(null);
   const [starting, setStarting] = useState(false);
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelError, setCancelError] = useState<unknown>(null);
-  const [confirmClose, setConfirmClose] = useState(false);
 
   const plan = useQuery({
     queryKey: bulkKeys.plan(kind, selection),
@@ -71,38 +70,33 @@ export function BulkWizard({ kind: initialKind, selection, onClose }: { kind: Bu
   const checked = draft ? checkBatching(draft) : { batching: null, problems: {} };
   const needsPin = kind === "sign" && plan.data != null && !plan.data.pin_stored;
 
-  // Runs that finished, by id: a short run may end before start_bulk_run has answered.
-  const finished = useRef(new Map<number, SyncRun>());
-  const runIdRef = useRef<number | null>(null);
-  const finish = useCallback((r: SyncRun) => {
-    if (r.id !== runIdRef.current) return;
-    setRun(r);
-    setCancelling(false);
-    setStep("summary");
-  }, []);
-  useEffect(
-    () =>
-      listen("run_finished", (r) => {
-        finished.current.set(r.id, r);
-        finish(r);
-      }),
-    [finish],
-  );
-
-  // A missed event (the event stream reconnecting) must not leave the wizard running forever.
-  const runFilter = { connection_id: plan.data?.connection_id ?? null, job: JOB_OF[kind], limit: 5 };
-  const runs = useQuery({
-    queryKey: keys.runs(runFilter),
-    queryFn: () => call("list_runs", { filter: runFilter }),
-    enabled: step === "run" && runId != null,
-    refetchInterval: 3000,
-    staleTime: 0,
+  // A short run may end before start_bulk_run has answered; the watch keeps it.
+  const watch = useRunWatch({
+    runFilter: { connection_id: plan.data?.connection_id ?? null, job: JOB_OF[kind], limit: 5 },
+    polling: step === "run",
+    onFollow: () => {
+      cancel.setCancelError(null);
+      setStep("run");
+    },
+    onFinish: () => {
+      cancel.setCancelling(false);
+      setStep("summary");
+    },
   });
-  useEffect(() => {
-    if (step !== "run" || runId == null) return;
-    const r = runs.data?.find((x) => x.id === runId);
-    if (r && r.status !== "running") finish(r);
-  }, [runs.data, runId, step, finish]);
+  const { runId, run, follow } = watch;
+  const cancel = useRunCancel(runId);
+  const { requestClose, confirm } = useCloseWhileRunning({
+    running: step === "run",
+    onClose,
+    keepsRunning: t("bulk.keepsRunning"),
+    dialog: {
+      title: t("bulk.closeTitle"),
+      body: t("bulk.closeBody"),
+      confirmLabel: t("bulk.closeConfirm"),
+      cancelLabel: t("bulk.closeStay"),
+      testId: "dialog-bulk-close",
+    },
+  });
 
   // After a run that did not get through everything: what of the selection is still to do.
   const unfinished = run != null && UNFINISHED.has(run.status);
@@ -113,16 +107,6 @@ export function BulkWizard({ kind: initialKind, selection, onClose }: { kind: Bu
     staleTime: 0,
   });
   const remainingCount = unfinished ? (remaining.data?.eligible ?? null) : null;
-
-  const follow = (id: number) => {
-    runIdRef.current = id;
-    setRunId(id);
-    setRun(null);
-    setCancelError(null);
-    setStep("run");
-    const done = finished.current.get(id);
-    if (done) finish(done);
-  };
 
   const start = async (batching: Batching | null, pinToUse: string | null) => {
     setStartError(null);
@@ -165,17 +149,13 @@ export function BulkWizard({ kind: initialKind, selection, onClose }: { kind: Bu
   const onResume = () => {
     if (remaining.data) qc.setQueryData(bulkKeys.plan(kind, selection), remaining.data);
     else qc.removeQueries({ queryKey: bulkKeys.plan(kind, selection), exact: true });
-    runIdRef.current = null;
-    setRunId(null);
-    setRun(null);
+    watch.forget();
     setStartError(null);
     setStep("review");
   };
 
   const onCheckStatus = () => {
-    runIdRef.current = null;
-    setRunId(null);
-    setRun(null);
+    watch.forget();
     setDraft(null);
     setShowProblems(false);
     setStartError(null);
@@ -183,49 +163,17 @@ export function BulkWizard({ kind: initialKind, selection, onClose }: { kind: Bu
     setStep("choose");
   };
 
-  const onCancelRun = async () => {
-    if (runId == null) return;
-    setCancelError(null);
-    setCancelling(true);
-    try {
-      await cancelRun.mutateAsync(runId);
-    } catch (e) {
-      setCancelling(false);
-      setCancelError(e);
-    }
-  };
-
-  const requestClose = () => {
-    if (step === "run") setConfirmClose(true);
-    else onClose();
-  };
-
-  const closeInBackground = () => {
-    setConfirmClose(false);
-    toast.show(t("bulk.keepsRunning"), "info");
-    onClose();
-  };
-
-  // The pressed button leaves with its step: put focus on the new step's main action.
-  const firstStep = useRef(true);
-  useEffect(() => {
-    if (firstStep.current) {
-      firstStep.current = false;
-      return;
-    }
-    const root = document.querySelector('[data-testid="wizard-bulk"]');
-    if (step === "choose" && pinError) {
+  useStepFocus(
+    step,
+    "wizard-bulk",
+    { choose: "btn-wizard-next", review: "btn-wizard-start", run: "btn-wizard-cancel", summary: "btn-wizard-close" },
+    // A wrong PIN sends the wizard back to the PIN field.
+    (root) => {
+      if (step !== "choose" || !pinError) return false;
       root?.querySelector<HTMLElement>('[data-testid="field-pin"]')?.focus();
-      return;
-    }
-    const target = { choose: "btn-wizard-next", review: "btn-wizard-start", run: "btn-wizard-cancel", summary: "btn-wizard-close" }[step];
-    const el =
-      root?.querySelector<HTMLElement>(`[data-testid="${target}"]:not([disabled])`) ??
-      root?.querySelector<HTMLElement>(".dialog-foot button:not([disabled])");
-    el?.focus();
-    // Only a step change moves the focus.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [step]);
+      return true;
+    },
+  );
 
   const planData: BulkPlan | null = plan.data ?? null;
   let body: React.ReactNode;
@@ -299,29 +247,30 @@ export function BulkWizard({ kind: initialKind, selection, onClose }: { kind: Bu
     );
   } else if (step === "run") {
     body = (
-      <div className="wizard-run" data-testid="wizard-progress" data-run-id={runId ?? ""}>
-        <p>{t(`bulk.kinds.${kind}.running`, { connection: planData?.connection_name ?? "Hacienda" })}</p>
-        {runId != null ? <ProgressBar runId={runId} progress={progress.get(runId) ?? null} /> : null}
-        {cancelling ? (
+      <RunProgress
+        runId={runId}
+        progress={progress}
+        message={t(`bulk.kinds.${kind}.running`, { connection: planData?.connection_name ?? "Hacienda" })}
+        hint={t("bulk.runHint")}
+        cancelError={cancel.cancelError}
+      >
+        {cancel.cancelling ? (
           <p className="bulk-cancelling" role="status" data-testid="wizard-cancelling">
             <Icon name="stop" size={12} />
             {t("bulk.cancellingHint")}
           </p>
         ) : null}
-        {cancelError ? <ErrorBox error={cancelError} /> : null}
-        <p className="hint">{t("bulk.runHint")}</p>
-      </div>
+      </RunProgress>
     );
     footer = (
-      <>
-        <button type="button" className="btn btn-danger" onClick={() => void onCancelRun()} disabled={cancelling} data-testid="btn-wizard-cancel">
-          <Icon name="stop" size={12} />
-          {cancelling ? t("bulk.cancelling") : t("bulk.cancelRun")}
-        </button>
-        <button type="button" className="btn btn-secondary wizard-foot-end" onClick={requestClose} data-testid="btn-wizard-background">
-          {t("bulk.runInBackground")}
-        </button>
-      </>
+      <RunFooter
+        cancelling={cancel.cancelling}
+        onCancel={() => void cancel.cancel()}
+        cancelLabel={t("bulk.cancelRun")}
+        cancellingLabel={t("bulk.cancelling")}
+        backgroundLabel={t("bulk.runInBackground")}
+        onBackground={requestClose}
+      />
     );
   } else {
     body = run ? <BulkSummary kind={kind} run={run} remaining={remainingCount} /> : null;
@@ -355,24 +304,10 @@ export function BulkWizard({ kind: initialKind, selection, onClose }: { kind: Bu
 
   return (
     <>
-      <Dialog title={t(`bulk.kinds.${kind}.title`)} onClose={requestClose} testId="wizard-bulk" size="lg" footer={footer}>
-        <WizardRoot kind={kind} step={step} />
-        <StepIndicator current={step} />
-        <div className="wizard-step" data-step={step}>
-          {body}
-        </div>
-      </Dialog>
-      {confirmClose ? (
-        <ConfirmDialog
-          title={t("bulk.closeTitle")}
-          body={t("bulk.closeBody")}
-          confirmLabel={t("bulk.closeConfirm")}
-          cancelLabel={t("bulk.closeStay")}
-          onConfirm={closeInBackground}
-          onCancel={() => setConfirmClose(false)}
-          testId="dialog-bulk-close"
-        />
-      ) : null}
+      <WizardDialog title={t(`bulk.kinds.${kind}.title`)} testId="wizard-bulk" step={step} footer={footer} onClose={requestClose} before={<WizardRoot kind={kind} step={step} />}>
+        {body}
+      </WizardDialog>
+      {confirm}
     </>
   );
 }
@@ -387,27 +322,4 @@ function WizardRoot({ kind, step }: { kind: BulkKind; step: Step }) {
     root.dataset.step = step;
   }, [kind, step]);
   return <span ref={ref} hidden />;
-}
-
-function StepIndicator({ current }: { current: Step }) {
-  const { t } = useTranslation();
-  const at = STEPS.indexOf(current);
-  const label: Record<Step, string> = {
-    choose: t("wizard.stepChoose"),
-    review: t("wizard.stepReview"),
-    run: t("wizard.stepRun"),
-    summary: t("wizard.stepSummary"),
-  };
-  return (
-    <ol className="wizard-steps" aria-label={t("wizard.steps")}>
-      {STEPS.map((s, i) => (
-        <li key={s} className={i < at ? "done" : i === at ? "current" : undefined} aria-current={i === at ? "step" : undefined}>
-          <span className="wizard-step-no" aria-hidden="true">
-            {i < at ? <Icon name="check" size={12} /> : i + 1}
-          </span>
-          {label[s]}
-        </li>
-      ))}
-    </ol>
-  );
 }
