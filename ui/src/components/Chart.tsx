@@ -72,6 +72,41 @@ export function useThemeVersion(): number {
   return version;
 }
 
+/** A slice of a donut: its name, its value and its colour. */
+export type DonutSlice = { name: string; value: number; color: string };
+
+/**
+ * The dashboards' donut: slices without a value left out, the total and its caption in the hole,
+ * a tooltip with the share.
+ */
+export function donutOption(slices: DonutSlice[], total: string, caption: string) {
+  return {
+    aria: { enabled: true },
+    tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+    title: {
+      text: total,
+      subtext: caption,
+      left: "center",
+      top: "38%",
+      textStyle: { fontSize: 18, fontWeight: 600 },
+      subtextStyle: { fontSize: 11 },
+      itemGap: 2,
+    },
+    series: [
+      {
+        type: "pie",
+        radius: ["58%", "86%"],
+        avoidLabelOverlap: false,
+        label: { show: false },
+        labelLine: { show: false },
+        emphasis: { scale: true, scaleSize: 4 },
+        itemStyle: { borderWidth: 1, borderColor: "transparent" },
+        data: slices.filter((s) => s.value > 0).map((s) => ({ name: s.name, value: s.value, itemStyle: { color: s.color } })),
+      },
+    ],
+  };
+}
+
 /** The value of a CSS variable of the theme in force ("--ok-fg"). */
 export function cssVar(name: string, fallback = "#888888"): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;

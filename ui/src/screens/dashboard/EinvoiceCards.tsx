@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import { call } from "../../api/client";
 import type { DocumentState, EinvoiceDashboard } from "../../api/types";
 import { Badge, type Tone } from "../../components/Badge";
-import { Chart, cssVar, useThemeVersion } from "../../components/Chart";
+import { Chart, cssVar, donutOption, useThemeVersion } from "../../components/Chart";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Icon, type IconName } from "../../components/Icon";
@@ -301,32 +301,12 @@ function ByStateCard({ data, total }: { data: EinvoiceDashboard; total: number }
   const dataKey = shown.map((s) => `${s.state}:${s.count}:${s.label}`).join("|");
   const option = useMemo(() => {
     void theme;
-    return {
-      aria: { enabled: true },
-      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      title: {
-        text: f.number(total),
-        subtext: t("queues.dash.documents"),
-        left: "center",
-        top: "38%",
-        textStyle: { fontSize: 18, fontWeight: 600 },
-        subtextStyle: { fontSize: 11 },
-        itemGap: 2,
-      },
-      series: [
-        {
-          type: "pie",
-          radius: ["58%", "86%"],
-          avoidLabelOverlap: false,
-          label: { show: false },
-          labelLine: { show: false },
-          emphasis: { scale: true, scaleSize: 4 },
-          data: shown.map((s) => ({ name: s.label, value: s.count, itemStyle: { color: stateColor(s.state) } })),
-        },
-      ],
-    };
+    return donutOption(
+      shown.map((s) => ({ name: s.label, value: s.count, color: stateColor(s.state) })),
+      f.number(total),
+      t("queues.dash.documents"),
+    );
     // `dataKey` stands for `shown`, a new array on every render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dataKey, total, theme, f, t]);
 
   return (
@@ -396,7 +376,6 @@ function ActivityCard({ data }: { data: EinvoiceDashboard }) {
         { name: t("queues.dash.rejected"), type: "bar", stack: "decided", barMaxWidth: 18, data: data.days.map((d) => d.rejected), itemStyle: { color: stateColor("rejected") } },
       ],
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [daysKey, theme, f, t]);
 
   const figures: [string, number, string][] = [

@@ -1,9 +1,9 @@
 // Permits by expiry status as a donut (ECharts through components/Chart). Slice colours are the
 // status colours of the theme in force (--expiry-* in dashboard.css); a click opens those permits.
-import { useMemo, useSyncExternalStore } from "react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { ExpiryStatus } from "../../api/types";
-import { Chart } from "../../components/Chart";
+import { Chart, donutOption, useThemeVersion } from "../../components/Chart";
 import { navigate } from "../../lib/router";
 import { permitLinks } from "../../lib/permitLinks";
 import { useFormat } from "../../lib/useFormat";
@@ -18,27 +18,6 @@ const FALLBACK: Record<ExpiryStatus, string> = {
   unknown: "#c9ced6",
 };
 
-/** Changes whenever the theme in force changes (the app's choice or, for "system", the OS's). */
-function useThemeKey(): string {
-  return useSyncExternalStore(
-    (onChange) => {
-      const observer = new MutationObserver(onChange);
-      observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-      const media = typeof window.matchMedia === "function" ? window.matchMedia("(prefers-color-scheme: dark)") : null;
-      media?.addEventListener?.("change", onChange);
-      return () => {
-        observer.disconnect();
-        media?.removeEventListener?.("change", onChange);
-      };
-    },
-    () => {
-      const dark = typeof window.matchMedia === "function" && window.matchMedia("(prefers-color-scheme: dark)").matches;
-      return `${document.documentElement.getAttribute("data-theme") ?? ""}/${dark ? "dark" : "light"}`;
-    },
-    () => "",
-  );
-}
-
 function statusColors(): Record<ExpiryStatus, string> {
   const css = getComputedStyle(document.documentElement);
   const v = (s: ExpiryStatus) => css.getPropertyValue(`--expiry-${s}`).trim() || FALLBACK[s];
@@ -48,7 +27,7 @@ function statusColors(): Record<ExpiryStatus, string> {
 export function ExpiryDonut({ slices, total }: { slices: Slice[]; total: number }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const theme = useThemeKey();
+  const theme = useThemeVersion();
   const shown = slices.filter((s) => s.count > 0);
   const summary = slices.map((s) => `${s.label}: ${f.number(s.count)}`).join(", ");
   const dataKey = shown.map((s) => `${s.status}:${s.count}:${s.label}`).join("|");
@@ -56,31 +35,11 @@ export function ExpiryDonut({ slices, total }: { slices: Slice[]; total: number 
   const option = useMemo(() => {
     const colors = statusColors();
     void theme;
-    return {
-      aria: { enabled: true },
-      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      title: {
-        text: f.number(total),
-        subtext: t("permitDash.permits"),
-        left: "center",
-        top: "38%",
-        textStyle: { fontSize: 18, fontWeight: 600 },
-        subtextStyle: { fontSize: 11 },
-        itemGap: 2,
-      },
-      series: [
-        {
-          type: "pie",
-          radius: ["58%", "86%"],
-          avoidLabelOverlap: false,
-          label: { show: false },
-          labelLine: { show: false },
-          emphasis: { scale: true, scaleSize: 4 },
-          itemStyle: { borderWidth: 1, borderColor: "transparent" },
-          data: shown.map((s) => ({ name: s.label, value: s.count, status: s.status, itemStyle: { color: colors[s.status] } })),
-        },
-      ],
-    };
+    return donutOption(
+      shown.map((s) => ({ name: s.label, value: s.count, color: colors[s.status] })),
+      f.number(total),
+      t("permitDash.permits"),
+    );
     // `dataKey` stands for `shown`, a new array on every render.
   }, [dataKey, total, theme, f, t]);
 

@@ -10,7 +10,8 @@ vi.mock("../../api/client", async (importOriginal) => {
 });
 
 // ECharts needs a real browser; the donut's option is not what these tests look at.
-vi.mock("../../components/Chart", () => ({
+vi.mock("../../components/Chart", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../components/Chart")>()),
   Chart: ({ ariaLabel, testId }: { ariaLabel: string; testId?: string }) => <div role="img" aria-label={ariaLabel} data-testid={testId} />,
 }));
 
