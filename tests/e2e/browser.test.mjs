@@ -19,7 +19,7 @@ const NAV_TEXT = {
   id: { dashboard: "Dasbor", sync: "Sinkronisasi", connections: "Koneksi", settings: "Pengaturan" },
   es: { dashboard: "Tablero", sync: "Sincronización", connections: "Conexiones", settings: "Configuración" },
 };
-const SCREENS = ["connections", "sync", "settings", "dashboard"];
+const SCREENS = ["connections", "sync", "settings", "dashboard", "einvoices", "responses", "retry-queue"];
 // Sub-parts of the progress bar that share the "progress-" prefix with progress-<run id>.
 const PROGRESS_PARTS = ["progress-counts", "progress-rate", "progress-eta", "progress-stage"];
 

@@ -16,6 +16,7 @@ import { PendingBadge, StateBadge, useEinvoiceLabels } from "./labels";
 import { useDocumentName } from "./ListView";
 import { navigate } from "../../lib/router";
 import { useEinvoice, useReissueEinvoice } from "./queries";
+import { Fact } from "../../components/Fact";
 
 export const FORM_TABS = ["lines", "xml", "signature", "responses", "retries"] as const;
 export type FormTab = (typeof FORM_TABS)[number];
@@ -243,15 +244,6 @@ export function EinvoiceFormBody({ detail, backQuery = "" }: { detail: EinvoiceD
   );
 }
 
-function Fact({ label, value }: { label: string; value: React.ReactNode }) {
-  const { t } = useTranslation();
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{value == null || value === "" ? <span className="muted">{t("common.notAvailable")}</span> : value}</dd>
-    </div>
-  );
-}
 
 function DateFact({ label, iso }: { label: string; iso: string | null }) {
   const f = useFormat();
@@ -406,12 +398,12 @@ function ResponsesTab({ responses }: { responses: ResponseRow[] }) {
   if (responses.length === 0) return <p className="muted" data-testid="responses-none">{t("einvoices.noResponses")}</p>;
   const messageType = (m: number | null) => (m === 1 || m === 2 || m === 3 ? t(`einvoices.messageType.${m}`) : null);
   return (
-    <ol className="responses" data-testid="einvoice-responses">
+    <ol className="einvoice-answers" data-testid="einvoice-responses">
       {responses.map((x) => {
         const a = answer(x.state);
         return (
-          <li key={x.id} className="response" data-testid={`response-${x.id}`}>
-            <div className="response-head">
+          <li key={x.id} className="einvoice-answer" data-testid={`response-${x.id}`}>
+            <div className="einvoice-answer-head">
               <Badge tone={a.tone}>{a.text}</Badge>
               {messageType(x.message_type) ? <span className="small">{messageType(x.message_type)}</span> : null}
               {x.http_status != null ? <span className="muted small mono">HTTP {x.http_status}</span> : null}
@@ -420,7 +412,7 @@ function ResponsesTab({ responses }: { responses: ResponseRow[] }) {
                 {f.shortDateTime(x.received_at)}
               </span>
             </div>
-            {x.detail ? <p className="response-detail">{x.detail}</p> : null}
+            {x.detail ? <p className="einvoice-answer-detail">{x.detail}</p> : null}
             {x.error_codes.length > 0 ? (
               <ul className="error-codes">
                 {x.error_codes.map((e, i) => (
@@ -478,7 +470,7 @@ function RetriesTab({ retries }: { retries: RetryRow[] }) {
             <td className="nowrap" title={f.dateTime(x.next_retry_at, true)}>
               {x.state === "pending" ? f.shortDateTime(x.next_retry_at) : <span className="muted">—</span>}
             </td>
-            <td className="retry-error">{x.last_error ?? <span className="muted">—</span>}</td>
+            <td className="einvoice-retry-error">{x.last_error ?? <span className="muted">—</span>}</td>
           </tr>
         ))}
       </tbody>

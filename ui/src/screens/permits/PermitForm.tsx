@@ -24,6 +24,7 @@ import { useFormat } from "../../lib/useFormat";
 import { ExpiryBadge, StatusBadge } from "./PermitBadges";
 import { PermitPicker, type PermitRef } from "./PermitPicker";
 import { usePermitLabels } from "./labels";
+import { Fact } from "../../components/Fact";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const optionalDate = z.string().refine((v) => v === "" || DATE.test(v), "permits.v.dateInvalid");
@@ -331,15 +332,6 @@ function StatusField({ error, input }: { error: string | undefined; input: UseFo
   );
 }
 
-function Fact({ label, value }: { label: string; value: React.ReactNode }) {
-  const { t } = useTranslation();
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{value == null || value === "" ? <span className="muted">{t("common.notAvailable")}</span> : value}</dd>
-    </div>
-  );
-}
 
 // ---- a permit entered by hand ----------------------------------------------------------------
 
